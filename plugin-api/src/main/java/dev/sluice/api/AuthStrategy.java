@@ -1,0 +1,29 @@
+package dev.sluice.api;
+
+import java.util.Optional;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Turns what a caller presented into a {@link Principal}. The gateway asks each strategy in turn,
+ * highest {@link #weight()} first, until one recognises the credentials.
+ */
+public interface AuthStrategy extends ExtensionPoint {
+
+    /** @return a short name for logs, e.g. {@code master-key}, {@code virtual-key} */
+    String name();
+
+    /** @return the order among strategies, higher first */
+    default int weight() {
+        return 0;
+    }
+
+    /**
+     * Must be fast: it runs on every request. Strategies that need a database cache their lookups.
+     *
+     * @param credentials what the caller presented
+     * @return the principal, or empty if these credentials are not this strategy's to judge
+     * @throws GatewayException of kind {@link ErrorKind#AUTHENTICATION} (or
+     *                          {@link ErrorKind#PERMISSION_DENIED}) to refuse credentials it recognises
+     */
+    Optional<Principal> authenticate(Credentials credentials);
+}

@@ -1,0 +1,84 @@
+package dev.sluice.api;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one exception type that crosses the plugin boundary. The gateway turns it into an
+ * OpenAI-shaped error body ({@code {"error": {"message", "type", "param", "code"}}}) with
+ * {@link #status()}; every other exception is reported as an internal error without its message.
+ *
+ * <p>Messages are shown to the caller: they must say what to do, and must never contain a
+ * secret (an API key, a virtual key, the master key).
+ */
+public class GatewayException extends RuntimeException {
+
+    private final ErrorKind kind;
+    private final int status;
+    private final String param;
+    private final String code;
+    private final Duration retryAfter;
+
+    /**
+     * @param kind       the canonical kind, which decides routing behaviour
+     * @param status     the HTTP status to answer with (an upstream's own status where known)
+     * @param message    a message for the caller, free of secrets
+     * @param param      the request parameter at fault, or {@code null}
+     * @param code       the {@code error.code}, or {@code null} for the status as a string
+     * @param retryAfter how long to wait before retrying, or {@code null}
+     * @param cause      the underlying cause, or {@code null}
+     */
+    public GatewayException(ErrorKind kind, int status, String message, String param, String code,
+                            Duration retryAfter, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("error status must be 4xx or 5xx, was " + status);
+        }
+        this.status = status;
+        this.param = param;
+        this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    /** @return a 400 for a bad request, naming the parameter at fault (may be {@code null}) */
+    public static GatewayException badRequest(String message, String param) {
+        return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, param, null, null, null);
+    }
+
+    /** @return a 401 authentication failure */
+    public static GatewayException unauthenticated(String message) {
+        return new GatewayException(ErrorKind.AUTHENTICATION, 401, message, null, null, null, null);
+    }
+
+    /** @return an error of the given kind with its default status */
+    public static GatewayException of(ErrorKind kind, String message) {
+        return new GatewayException(kind, kind.defaultStatus(), message, null, null, null, null);
+    }
+
+    /** @return the canonical kind */
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    /** @return the HTTP status to answer with */
+    public int status() {
+        return status;
+    }
+
+    /** @return the request parameter at fault, if one is */
+    public Optional<String> param() {
+        return Optional.ofNullable(param);
+    }
+
+    /** @return the {@code error.code} to report; the status as a string unless set explicitly */
+    public String code() {
+        return code != null ? code : Integer.toString(status);
+    }
+
+    /** @return how long the caller should wait before retrying, if known */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

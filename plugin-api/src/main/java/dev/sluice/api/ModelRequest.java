@@ -1,0 +1,82 @@
+package dev.sluice.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A canonical request to a model: the OpenAI-shaped JSON body the caller sent, validated.
+ *
+ * <p>The body is owned by the request and must not be mutated: a stage that rewrites a request
+ * builds a new one with {@link #withBody(ObjectNode)} from a {@link ObjectNode#deepCopy() copy}.
+ * Parameters the gateway does not know stay in the body, so OpenAI-compatible upstreams receive
+ * them unchanged.
+ */
+public sealed interface ModelRequest permits ChatRequest, CompletionRequest, EmbeddingRequest {
+
+    /** @return the OpenAI-shaped request body; read-only by contract */
+    ObjectNode body();
+
+    /**
+     * @param body a new body, which the new request owns
+     * @return a request of the same type with that body
+     * @throws GatewayException if the body is not valid for this type of request
+     */
+    ModelRequest withBody(ObjectNode body);
+
+    /** @return the operation this request asks for */
+    Operation operation();
+
+    /** @return the {@code model} the caller asked for: a model group name or alias */
+    default String model() {
+        return body().path("model").asText();
+    }
+
+    /** @return whether the caller asked for a streamed answer */
+    default boolean stream() {
+        return body().path("stream").asBoolean(false);
+    }
+
+    /** @return the end user named by the {@code user} field, if any */
+    default Optional<String> user() {
+        JsonNode user = body().get("user");
+        return user != null && user.isTextual() && !user.asText().isBlank()
+                ? Optional.of(user.asText()) : Optional.empty();
+    }
+
+    /**
+     * @return the caller's cap on output tokens ({@code max_completion_tokens}, else
+     *         {@code max_tokens}), if any
+     */
+    default OptionalLong maxOutputTokens() {
+        JsonNode cap = body().get("max_completion_tokens");
+        if (cap == null || !cap.canConvertToLong()) {
+            cap = body().get("max_tokens");
+        }
+        return cap != null && cap.canConvertToLong() ? OptionalLong.of(cap.asLong()) : OptionalLong.empty();
+    }
+
+    /**
+     * @param model the model name to put in the body
+     * @return this request with {@code model} replaced, or this request if it already names it
+     */
+    default ModelRequest withModel(String model) {
+        if (model.equals(model())) {
+            return this;
+        }
+        ObjectNode copy = body().deepCopy();
+        copy.put("model", model);
+        return withBody(copy);
+    }
+
+    /** The operations a request can ask for. */
+    enum Operation {
+        /** {@code /chat/completions} */
+        CHAT,
+        /** {@code /completions}, legacy text completion */
+        TEXT_COMPLETION,
+        /** {@code /embeddings} */
+        EMBEDDING
+    }
+}

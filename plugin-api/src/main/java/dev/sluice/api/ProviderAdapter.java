@@ -1,0 +1,70 @@
+package dev.sluice.api;
+
+import java.util.List;
+import java.util.Set;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Translates canonical (OpenAI-shaped) requests into one vendor's wire format and back. One
+ * adapter serves one wire format; a deployment picks it by the prefix of
+ * {@code litellm_params.model} ({@code anthropic/claude-…} is served by the adapter whose
+ * {@link #providers()} include {@code anthropic}).
+ *
+ * <p>Adapters are stateless and thread-safe: one instance serves every call. Vendor errors are
+ * thrown as {@link GatewayException} with the canonical {@link ErrorKind} (and the vendor's
+ * status and retry-after where it gave them), so the router can retry, cool down or fall back.
+ * An operation the vendor does not offer is refused with {@link ErrorKind#BAD_REQUEST}; the
+ * default methods do exactly that.
+ */
+public interface ProviderAdapter extends ExtensionPoint {
+
+    /** @return the provider prefixes this adapter serves, e.g. {@code openai}, {@code hosted_vllm} */
+    Set<String> providers();
+
+    /**
+     * Checks a deployment's settings when the gateway loads its config, so a mistake stops start-up
+     * instead of failing a request.
+     *
+     * @param deployment a deployment this adapter will serve
+     * @throws IllegalArgumentException naming the {@code litellm_params} key at fault
+     */
+    default void validate(Deployment deployment) {
+    }
+
+    /** @return the whole answer to a chat request */
+    ModelResponse chat(ChatRequest request, ProviderContext context);
+
+    /** @return the streamed answer to a chat request; chunks are OpenAI {@code chat.completion.chunk}s */
+    ChunkStream streamChat(ChatRequest request, ProviderContext context);
+
+    /** @return the whole answer to a legacy text-completion request */
+    default ModelResponse complete(CompletionRequest request, ProviderContext context) {
+        throw unsupported("text completions (/completions)", context);
+    }
+
+    /** @return the streamed answer to a legacy text-completion request */
+    default ChunkStream streamComplete(CompletionRequest request, ProviderContext context) {
+        throw unsupported("streamed text completions (/completions)", context);
+    }
+
+    /** @return an OpenAI-shaped embedding {@code list} */
+    default ModelResponse embed(EmbeddingRequest request, ProviderContext context) {
+        throw unsupported("embeddings (/embeddings)", context);
+    }
+
+    /** @return the models the upstream offers, as its own {@code /models} lists them */
+    default List<ModelCard> listModels(ProviderContext context) {
+        throw unsupported("model listing", context);
+    }
+
+    /**
+     * @param what    the operation, in words
+     * @param context the call
+     * @return a 400 saying that this provider does not offer the operation
+     */
+    static GatewayException unsupported(String what, ProviderContext context) {
+        return GatewayException.badRequest("Provider '" + context.deployment().provider()
+                + "' (model group '" + context.deployment().modelGroup() + "') does not support " + what
+                + ". Use a model group served by a provider that does.", "model");
+    }
+}

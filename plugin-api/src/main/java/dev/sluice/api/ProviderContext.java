@@ -1,0 +1,25 @@
+package dev.sluice.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Objects;
+
+/**
+ * What the gateway hands a provider adapter for one upstream call. Plugins get their HTTP client
+ * and JSON mapper from here rather than building their own, so both come from the gateway's
+ * class loader with its settings.
+ *
+ * @param deployment the deployment chosen for this call
+ * @param transport  the HTTP transport to make the call with
+ * @param json       the gateway's JSON mapper
+ * @param callId     the gateway's id of this call (the {@code x-litellm-call-id} header)
+ */
+public record ProviderContext(Deployment deployment, HttpTransport transport, ObjectMapper json, String callId) {
+
+    /** @throws NullPointerException if a part is null */
+    public ProviderContext {
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(callId, "callId");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.sluice.plugins.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.ErrorKind;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.SseEvent;
+import dev.sluice.api.SseReader;
+import dev.sluice.api.UpstreamStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+
+/**
+ * An OpenAI SSE stream ({@code data: {chunk}} events ending in {@code data: [DONE]}), passed on
+ * chunk by chunk as it arrives.
+ */
+final class OpenAiChunkStream implements ChunkStream {
+
+    private final String provider;
+    private final UpstreamStream upstream;
+    private final SseReader events;
+    private final ObjectMapper json;
+    private boolean finished;
+    private boolean sawFinishReason;
+
+    OpenAiChunkStream(String provider, UpstreamStream upstream, ObjectMapper json) {
+        this.provider = provider;
+        this.upstream = upstream;
+        this.events = new SseReader(upstream.body());
+        this.json = json;
+    }
+
+    @Override
+    public ChatChunk next() {
+        if (finished) {
+            return null;
+        }
+        try {
+            SseEvent event = events.next();
+            if (event == null) {
+                close();
+                if (!sawFinishReason) {
+                    throw GatewayException.of(ErrorKind.UPSTREAM_UNAVAILABLE,
+                            provider + " ended the stream before it was complete.");
+                }
+                return null;
+            }
+            if (event.data().equals("[DONE]")) {
+                close();
+                return null;
+            }
+            JsonNode data = json.readTree(event.data());
+            if (data.has("error")) {
+                close();
+                throw GatewayException.of(ErrorKind.UPSTREAM_ERROR,
+                        provider + " error mid-stream: " + data.path("error").path("message").asText("unknown"));
+            }
+            if (!data.isObject()) {
+                close();
+                throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, provider + " sent a stream event that is not a JSON object.");
+            }
+            if (!data.path("choices").path(0).path("finish_reason").isMissingNode()
+                    && !data.path("choices").path(0).path("finish_reason").isNull()) {
+                sawFinishReason = true;
+            }
+            return new ChatChunk((ObjectNode) data);
+        } catch (GatewayException e) {
+            close();
+            throw e;
+        } catch (UncheckedIOException e) {
+            close();
+            throw streamFailure(e.getCause());
+        } catch (IOException e) {
+            close();
+            throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, provider + " sent a stream event that is not valid JSON.");
+        }
+    }
+
+    private GatewayException streamFailure(IOException cause) {
+        if (cause instanceof SocketTimeoutException) {
+            return new GatewayException(ErrorKind.TIMEOUT, 408, provider
+                    + " stopped sending the stream for longer than stream_timeout.", null, null, null, cause);
+        }
+        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, 503, provider
+                + " stream broke off: " + cause.getClass().getSimpleName(), null, null, null, cause);
+    }
+
+    @Override
+    public void close() {
+        if (!finished) {
+            finished = true;
+            upstream.close();
+        }
+    }
+}

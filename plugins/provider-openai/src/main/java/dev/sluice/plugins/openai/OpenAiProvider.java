@@ -1,0 +1,194 @@
+package dev.sluice.plugins.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ChatRequest;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.CompletionRequest;
+import dev.sluice.api.Deployment;
+import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.ErrorKind;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.ModelCard;
+import dev.sluice.api.ModelRequest;
+import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ProviderAdapter;
+import dev.sluice.api.ProviderContext;
+import dev.sluice.api.Secret;
+import dev.sluice.api.UpstreamRequest;
+import dev.sluice.api.UpstreamResponse;
+import dev.sluice.api.UpstreamStream;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/**
+ * OpenAI, and every server that speaks OpenAI's API (vLLM, LM Studio, Groq, Mistral, DeepSeek,
+ * Together, OpenRouter, Fireworks, xAI, another LiteLLM). Requests are already in OpenAI's shape,
+ * so the body goes upstream as the caller sent it, unknown parameters included, with only
+ * {@code model} replaced; answers come back unchanged.
+ *
+ * <p>Streams always ask the upstream for a usage chunk ({@code stream_options.include_usage}),
+ * because spend is computed from it; the gateway hides that chunk from callers who did not ask.
+ */
+@Extension
+public final class OpenAiProvider implements ProviderAdapter {
+
+    /** litellm_params that name the OpenAI organisation rather than a request parameter. */
+    private static final String ORGANIZATION = "organization";
+
+    @Override
+    public Set<String> providers() {
+        return OpenAiCompatibleVendor.prefixes();
+    }
+
+    @Override
+    public void validate(Deployment deployment) {
+        OpenAiCompatibleVendor vendor = OpenAiCompatibleVendor.of(deployment.provider());
+        if (deployment.apiBase().isEmpty() && vendor.defaultBase().isEmpty()) {
+            throw new IllegalArgumentException("api_base is required for provider '" + deployment.provider()
+                    + "': set it to the server's OpenAI-compatible base URL, e.g. http://localhost:8000/v1");
+        }
+        deployment.apiBase().ifPresent(base -> {
+            URI uri = URI.create(base);
+            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+                throw new IllegalArgumentException("api_base: expected an http(s) URL, got '" + base + "'");
+            }
+        });
+    }
+
+    @Override
+    public ModelResponse chat(ChatRequest request, ProviderContext context) {
+        return call("/chat/completions", request, context);
+    }
+
+    @Override
+    public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
+        return stream("/chat/completions", request, context);
+    }
+
+    @Override
+    public ModelResponse complete(CompletionRequest request, ProviderContext context) {
+        return call("/completions", request, context);
+    }
+
+    @Override
+    public ChunkStream streamComplete(CompletionRequest request, ProviderContext context) {
+        return stream("/completions", request, context);
+    }
+
+    @Override
+    public ModelResponse embed(EmbeddingRequest request, ProviderContext context) {
+        return call("/embeddings", request, context);
+    }
+
+    @Override
+    public List<ModelCard> listModels(ProviderContext context) {
+        Deployment deployment = context.deployment();
+        UpstreamRequest get = new UpstreamRequest("GET", endpoint(deployment, "/models"), headers(deployment),
+                new byte[0], deployment.timeout());
+        UpstreamResponse response = context.transport().send(get);
+        if (response.status() != 200) {
+            throw OpenAiErrors.map(deployment.provider(), response.status(), response.body(), response::header,
+                    context.json());
+        }
+        List<ModelCard> cards = new ArrayList<>();
+        for (JsonNode model : read(response.body(), context.json(), deployment).path("data")) {
+            cards.add(new ModelCard(model.path("id").asText(), model.path("created").asLong(0),
+                    model.path("owned_by").asText(deployment.provider())));
+        }
+        return cards;
+    }
+
+    private ModelResponse call(String path, ModelRequest request, ProviderContext context) {
+        Deployment deployment = context.deployment();
+        UpstreamResponse response = context.transport().send(UpstreamRequest.postJson(endpoint(deployment, path),
+                headers(deployment), body(request, deployment, false, context.json()), deployment.timeout()));
+        if (response.status() / 100 != 2) {
+            throw OpenAiErrors.map(deployment.provider(), response.status(), response.body(), response::header,
+                    context.json());
+        }
+        JsonNode answer = read(response.body(), context.json(), deployment);
+        if (!answer.isObject()) {
+            throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, deployment.provider() + " answered with JSON that is not an object.");
+        }
+        return new ModelResponse((ObjectNode) answer);
+    }
+
+    private ChunkStream stream(String path, ModelRequest request, ProviderContext context) {
+        Deployment deployment = context.deployment();
+        UpstreamStream upstream = context.transport().stream(UpstreamRequest.postJson(endpoint(deployment, path),
+                headers(deployment), body(request, deployment, true, context.json()), deployment.streamTimeout()));
+        if (upstream.status() / 100 != 2) {
+            try (upstream) {
+                byte[] error = upstream.body().readNBytes(64 * 1024);
+                throw OpenAiErrors.map(deployment.provider(), upstream.status(), error, upstream::header, context.json());
+            } catch (IOException e) {
+                throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, deployment.provider() + " answered HTTP "
+                        + upstream.status() + " and its error body could not be read.");
+            }
+        }
+        return new OpenAiChunkStream(deployment.provider(), upstream, context.json());
+    }
+
+    private static byte[] body(ModelRequest request, Deployment deployment, boolean stream, ObjectMapper json) {
+        ObjectNode body = request.body().deepCopy();
+        body.put("model", deployment.providerModel());
+        deployment.extraParams().properties().forEach(entry -> {
+            if (!entry.getKey().equals(ORGANIZATION) && !body.has(entry.getKey())) {
+                body.set(entry.getKey(), entry.getValue());
+            }
+        });
+        if (stream) {
+            body.put("stream", true);
+            JsonNode options = body.get("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode object ? object : body.putObject("stream_options");
+            streamOptions.put("include_usage", true);
+        }
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    private static Map<String, String> headers(Deployment deployment) {
+        Map<String, String> headers = new HashMap<>(deployment.extraHeaders());
+        apiKey(deployment).ifPresent(key -> headers.put("Authorization", "Bearer " + key.value()));
+        JsonNode organization = deployment.extraParams().get(ORGANIZATION);
+        if (organization != null && organization.isTextual()) {
+            headers.put("OpenAI-Organization", organization.asText());
+        }
+        return headers;
+    }
+
+    private static Optional<Secret> apiKey(Deployment deployment) {
+        return deployment.apiKey().or(() -> OpenAiCompatibleVendor.of(deployment.provider()).keyVariable()
+                .map(System::getenv).filter(value -> !value.isBlank()).map(Secret::new));
+    }
+
+    private static URI endpoint(Deployment deployment, String path) {
+        String base = deployment.apiBase()
+                .or(() -> OpenAiCompatibleVendor.of(deployment.provider()).defaultBase())
+                .orElseThrow(() -> GatewayException.of(ErrorKind.INTERNAL,
+                        "Deployment '" + deployment.id() + "' has no api_base."));
+        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+    }
+
+    private static JsonNode read(byte[] body, ObjectMapper json, Deployment deployment) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw GatewayException.of(ErrorKind.UPSTREAM_ERROR,
+                    deployment.provider() + " answered with a body that is not valid JSON.");
+        }
+    }
+}
