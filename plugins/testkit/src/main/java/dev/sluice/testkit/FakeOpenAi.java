@@ -31,6 +31,7 @@ public final class FakeOpenAi extends FakeUpstream {
     private volatile long cachedTokens;
     private volatile CountDownLatch streamGate;
     private final AtomicBoolean lastChunkSent = new AtomicBoolean();
+    private final CountDownLatch streamAborted = new CountDownLatch(1);
 
     /** Starts a fake on a free loopback port. */
     public FakeOpenAi() {
@@ -63,6 +64,16 @@ public final class FakeOpenAi extends FakeUpstream {
         lastChunkSent.set(false);
         streamGate = gate;
         return gate;
+    }
+
+    /**
+     * Waits until the client of a held stream has closed the connection: after its gate opens, a
+     * held stream keeps writing SSE comments (which clients ignore) until a write fails.
+     *
+     * @return whether the connection was closed within the time given
+     */
+    public boolean awaitStreamAborted(java.time.Duration within) throws InterruptedException {
+        return streamAborted.await(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return whether the last held stream has sent its final chunk */
@@ -179,9 +190,20 @@ public final class FakeOpenAi extends FakeUpstream {
     }
 
     private void streamChat(JsonNode request, HttpExchange exchange) throws IOException {
-        boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         CountDownLatch gate = streamGate;
         streamGate = null;
+        try {
+            writeStream(request, exchange, gate);
+        } catch (IOException e) {
+            if (gate != null) {
+                streamAborted.countDown();
+            }
+            throw e;
+        }
+    }
+
+    private void writeStream(JsonNode request, HttpExchange exchange, CountDownLatch gate) throws IOException {
+        boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
@@ -210,6 +232,9 @@ public final class FakeOpenAi extends FakeUpstream {
                 awaitGate(gate);
             }
         }
+        if (gate != null) {
+            probeUntilClosed(out);
+        }
         if (includeUsage) {
             ObjectNode last = envelope("chat.completion.chunk", request);
             last.putArray("choices");
@@ -219,6 +244,14 @@ public final class FakeOpenAi extends FakeUpstream {
         writeEvent(out, "[DONE]");
         lastChunkSent.set(true);
         out.close();
+    }
+
+    private void probeUntilClosed(OutputStream out) throws IOException {
+        byte[] comment = ": still streaming\n\n".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 2000; i++) {
+            out.write(comment);
+            out.flush();
+        }
     }
 
     private static void writeEvent(OutputStream out, String data) throws IOException {

@@ -28,6 +28,7 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final HttpServer server;
     private final BlockingQueue<RecordedRequest> received = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedDeque<Failure> failures = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<java.util.concurrent.CountDownLatch> stalls = new ConcurrentLinkedDeque<>();
 
     /** Starts the server on 127.0.0.1 and a free port. */
     protected FakeUpstream() {
@@ -54,6 +55,16 @@ public abstract class FakeUpstream implements AutoCloseable {
      */
     public void failNext(int status, String retryAfter) {
         failures.addLast(new Failure(status, retryAfter));
+    }
+
+    /**
+     * Makes the next call wait, without answering, until the returned latch is counted down (or
+     * 30 seconds pass): a test of timeouts releases it when done instead of sleeping.
+     */
+    public java.util.concurrent.CountDownLatch stallNext() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        stalls.addLast(release);
+        return release;
     }
 
     /** @return the next request received, waiting up to five seconds for it */
@@ -95,6 +106,15 @@ public abstract class FakeUpstream implements AutoCloseable {
             RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(),
                     exchange.getRequestURI().toString(), headers, body);
             received.add(request);
+            java.util.concurrent.CountDownLatch stall = stalls.pollFirst();
+            if (stall != null) {
+                try {
+                    stall.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             Failure failure = failures.pollFirst();
             if (failure != null) {
                 if (failure.retryAfter() != null) {

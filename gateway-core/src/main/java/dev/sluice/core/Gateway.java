@@ -1,0 +1,149 @@
+package dev.sluice.core;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sluice.api.AuthStrategy;
+import dev.sluice.api.GatewayFilter;
+import dev.sluice.api.HttpTransport;
+import dev.sluice.api.ModelRequest;
+import dev.sluice.api.ModelResult;
+import dev.sluice.api.ProviderAdapter;
+import dev.sluice.core.auth.AuthenticationFilter;
+import dev.sluice.core.auth.Authenticator;
+import dev.sluice.core.config.GatewayConfig;
+import dev.sluice.core.health.DeploymentHealthCheck;
+import dev.sluice.core.health.EndpointHealth;
+import dev.sluice.core.pipeline.GatewayCallContext;
+import dev.sluice.core.pipeline.Pipeline;
+import dev.sluice.core.plugin.PluginHost;
+import dev.sluice.core.plugin.PluginStatus;
+import dev.sluice.core.routing.ModelCatalog;
+import dev.sluice.core.routing.Router;
+import dev.sluice.core.routing.ServedDeployment;
+import dev.sluice.core.routing.SimpleShufflePolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway without its HTTP server: config, plugins, pipeline and router, wired once at
+ * start-up. The server turns HTTP requests into {@link ModelRequest}s and calls {@link #call}.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final PluginHost plugins;
+    private final ObjectMapper json;
+    private final Authenticator authenticator;
+    private final ModelCatalog catalog;
+    private final Pipeline pipeline;
+    private final DeploymentHealthCheck healthCheck;
+
+    private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
+                    ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck) {
+        this.config = config;
+        this.plugins = plugins;
+        this.json = json;
+        this.authenticator = authenticator;
+        this.catalog = catalog;
+        this.pipeline = pipeline;
+        this.healthCheck = healthCheck;
+    }
+
+    /**
+     * Loads the plugins and wires the gateway.
+     *
+     * @param config     the loaded config
+     * @param pluginsDir the plugins folder
+     * @param transport  the HTTP transport handed to provider plugins
+     * @return the gateway, ready for calls
+     * @throws dev.sluice.core.config.ConfigException when a plugin refuses a deployment's settings
+     */
+    public static Gateway start(GatewayConfig config, Path pluginsDir, HttpTransport transport) {
+        config.notices().forEach(notice -> LOG.warn("Config {}", notice));
+        ObjectMapper json = jsonMapper(config.general().maxRequestBytes());
+        PluginHost plugins = PluginHost.start(pluginsDir);
+        try {
+            ModelCatalog catalog = new ModelCatalog(config.modelList(), plugins.extensions(ProviderAdapter.class));
+            for (ServedDeployment unserved : catalog.unserved()) {
+                LOG.error("Deployment {} ({} -> {}): {}", unserved.config().deployment().id(),
+                        unserved.config().deployment().modelGroup(), unserved.config().deployment().qualifiedModel(),
+                        unserved.missingPluginMessage());
+            }
+            Authenticator authenticator = new Authenticator(config.general().masterKey(),
+                    plugins.extensions(AuthStrategy.class));
+            if (authenticator.open()) {
+                LOG.warn("No master_key is set: every caller is let in. Set general_settings.master_key "
+                        + "(or LITELLM_MASTER_KEY) before exposing the gateway.");
+            }
+            Router router = new Router(catalog, new SimpleShufflePolicy(), transport, json, RandomGenerator.getDefault());
+            List<GatewayFilter> filters = new ArrayList<>(plugins.extensions(GatewayFilter.class));
+            filters.add(new AuthenticationFilter(authenticator));
+            Pipeline pipeline = new Pipeline(filters, router::route);
+            LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
+                    catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
+            return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
+                    new DeploymentHealthCheck(catalog, transport, json));
+        } catch (RuntimeException e) {
+            plugins.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The gateway's JSON mapper. Strings may be as long as a whole request (base64 images), so
+     * Jackson's default 20 MB string limit is raised to the request size limit.
+     */
+    static ObjectMapper jsonMapper(long maxRequestBytes) {
+        int maxString = (int) Math.min(Integer.MAX_VALUE, Math.max(maxRequestBytes, 20_000_000L));
+        JsonMapper mapper = JsonMapper.builder().build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build());
+        return mapper;
+    }
+
+    /** Runs one model call through the pipeline. */
+    public ModelResult call(ModelRequest request, GatewayCallContext context) {
+        return pipeline.execute(request, context);
+    }
+
+    /** Calls every deployment once. */
+    public List<EndpointHealth> checkDeployments() {
+        return healthCheck.run();
+    }
+
+    /** @return the loaded config */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** @return the gateway's JSON mapper */
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** @return the authenticator, for routes outside the model pipeline */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** @return the model groups and deployments */
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** @return the plugins found and what became of them */
+    public List<PluginStatus> plugins() {
+        return plugins.plugins();
+    }
+
+    @Override
+    public void close() {
+        plugins.close();
+    }
+}

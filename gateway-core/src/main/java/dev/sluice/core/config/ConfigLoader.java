@@ -1,0 +1,231 @@
+package dev.sluice.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.api.Deployment;
+import dev.sluice.api.Secret;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/** Reads LiteLLM's {@code config.yaml} into a validated {@link GatewayConfig}. */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file        the config file
+     * @param environment the process environment, for {@code os.environ/NAME} and the variables
+     *                    LiteLLM honours ({@code LITELLM_MASTER_KEY}, {@code DATABASE_URL})
+     * @return the config
+     * @throws ConfigException naming the YAML path of the first invalid value
+     */
+    public static GatewayConfig load(Path file, Map<String, String> environment) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), environment);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "no such config file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** As {@link #load(Path, Map)}, from the YAML text. */
+    public static GatewayConfig parse(String yaml, Map<String, String> environment) {
+        JsonNode tree;
+        try {
+            tree = yaml.isBlank() ? JsonNodeFactory.instance.objectNode() : YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("(config)", "not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : ""));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            tree = JsonNodeFactory.instance.objectNode();
+        }
+        ConfigNode root = ConfigNode.root(tree);
+        root.object();
+        List<String> notices = new ArrayList<>();
+        Map<String, String> env = new HashMap<>(environment);
+        root.get("environment_variables").fields().forEachRemaining(entry -> {
+            if (!entry.getValue().isValueNode()) {
+                throw new ConfigException("environment_variables." + entry.getKey(), "expected a string");
+            }
+            env.put(entry.getKey(), entry.getValue().asText());
+        });
+        new EnvironmentResolver(env, notices).resolve(tree, "");
+
+        checkKeys(root, KnownKeys.TOP_SUPPORTED, KnownKeys.TOP_NOT_YET, notices);
+        checkKeys(root.get("general_settings"), KnownKeys.GENERAL_SUPPORTED, KnownKeys.GENERAL_NOT_YET, notices);
+        checkKeys(root.get("litellm_settings"), KnownKeys.LITELLM_SUPPORTED, KnownKeys.LITELLM_NOT_YET, notices);
+        checkKeys(root.get("router_settings"), KnownKeys.ROUTER_SUPPORTED, KnownKeys.ROUTER_NOT_YET, notices);
+
+        Duration timeout = root.get("router_settings").get("timeout").seconds()
+                .or(() -> root.get("litellm_settings").get("request_timeout").seconds())
+                .orElse(DEFAULT_TIMEOUT);
+        String strategy = root.get("router_settings").get("routing_strategy").text().orElse("simple-shuffle");
+        if (!strategy.equals("simple-shuffle")) {
+            notices.add("router_settings.routing_strategy: '" + strategy
+                    + "' is not supported yet; routing with simple-shuffle");
+        }
+        return new GatewayConfig(modelList(root.get("model_list"), timeout), general(root.get("general_settings"), env),
+                strategy, timeout, notices);
+    }
+
+    private static void checkKeys(ConfigNode section, Set<String> supported, Set<String> notYet, List<String> notices) {
+        section.fields().forEachRemaining(entry -> {
+            String path = section.path().isEmpty() ? entry.getKey() : section.path() + "." + entry.getKey();
+            if (notYet.contains(entry.getKey())) {
+                notices.add(path + ": accepted, but not supported yet; it has no effect");
+            } else if (!supported.contains(entry.getKey())) {
+                notices.add(path + ": unknown key, ignored (check its spelling)");
+            }
+        });
+    }
+
+    private static GeneralSettings general(ConfigNode general, Map<String, String> env) {
+        Optional<String> masterKey = general.get("master_key").text()
+                .or(() -> Optional.ofNullable(env.get("LITELLM_MASTER_KEY"))).filter(key -> !key.isBlank());
+        if (masterKey.isPresent() && !masterKey.get().startsWith("sk-")) {
+            throw new ConfigException("general_settings.master_key", "must start with \"sk-\" (as LiteLLM's does)");
+        }
+        Optional<String> databaseUrl = general.get("database_url").text()
+                .or(() -> Optional.ofNullable(env.get("DATABASE_URL"))).filter(url -> !url.isBlank());
+        long maxBytes = general.get("max_request_size_mb").number()
+                .map(mb -> {
+                    if (mb <= 0) {
+                        throw general.get("max_request_size_mb").invalid("must be more than 0");
+                    }
+                    return (long) (mb * 1024 * 1024);
+                })
+                .orElse(GeneralSettings.DEFAULT_MAX_REQUEST_BYTES);
+        boolean openHealth = general.get("disable_auth_on_health_endpoint").bool().orElse(false);
+        return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth);
+    }
+
+    private static List<DeploymentConfig> modelList(ConfigNode list, Duration defaultTimeout) {
+        List<DeploymentConfig> deployments = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigNode entry : list.list()) {
+            entry.object();
+            DeploymentConfig deployment = deployment(entry, defaultTimeout, deployments.size(), ids);
+            if (!ids.add(deployment.deployment().id())) {
+                throw entry.get("model_info").get("id").invalid("duplicate deployment id '"
+                        + deployment.deployment().id() + "': every model_info.id must be unique");
+            }
+            deployments.add(deployment);
+        }
+        return deployments;
+    }
+
+    private static DeploymentConfig deployment(ConfigNode entry, Duration defaultTimeout, int index, Set<String> taken) {
+        String modelName = entry.get("model_name").requiredText("a model name callers will use");
+        ConfigNode params = entry.get("litellm_params");
+        if (params.isAbsent()) {
+            throw params.invalid("expected the deployment's settings (at least 'model')");
+        }
+        params.object();
+        ConfigNode modelNode = params.get("model");
+        String model = modelNode.requiredText("\"provider/model\", e.g. openai/gpt-4o-mini");
+        String[] qualified = qualify(model);
+        if (qualified == null) {
+            throw modelNode.invalid("expected \"provider/model\", e.g. openai/gpt-4o-mini (got \"" + model + "\")");
+        }
+        Duration timeout = params.get("timeout").seconds().orElse(defaultTimeout);
+        Duration streamTimeout = params.get("stream_timeout").seconds().orElse(timeout);
+        Map<String, String> extraHeaders = new LinkedHashMap<>();
+        params.get("extra_headers").fields().forEachRemaining(header -> {
+            if (!header.getValue().isValueNode()) {
+                throw new ConfigException(params.path() + ".extra_headers." + header.getKey(), "expected a string");
+            }
+            extraHeaders.put(header.getKey(), header.getValue().asText());
+        });
+        ObjectNode extraParams = JsonNodeFactory.instance.objectNode();
+        params.fields().forEachRemaining(param -> {
+            if (!KnownKeys.LITELLM_PARAMS_CONSUMED.contains(param.getKey()) && !param.getValue().isNull()) {
+                extraParams.set(param.getKey(), param.getValue());
+            }
+        });
+        ObjectNode modelInfo = entry.get("model_info").object().deepCopy();
+        ConfigNode info = entry.get("model_info");
+        for (String cost : List.of("input_cost_per_token", "output_cost_per_token", "max_tokens", "max_input_tokens",
+                "max_output_tokens")) {
+            info.get(cost).nonNegative();
+        }
+        Optional<String> apiBase = params.get("api_base").text().filter(base -> !base.isBlank());
+        String id = info.get("id").text().filter(value -> !value.isBlank())
+                .orElseGet(() -> {
+                    String generated = generatedId(modelName, model, apiBase.orElse(""));
+                    return taken.contains(generated) ? generated + "-" + index : generated;
+                });
+        modelInfo.put("id", id);
+        Deployment deployment = new Deployment(id, modelName, qualified[0], qualified[1], apiBase,
+                params.get("api_key").text().filter(key -> !key.isEmpty()).map(Secret::new),
+                params.get("api_version").text(), timeout, streamTimeout, extraHeaders, extraParams, modelInfo);
+        OptionalInt maxRetries = params.get("max_retries").wholeNumber()
+                .map(value -> OptionalInt.of(value.intValue())).orElse(OptionalInt.empty());
+        return new DeploymentConfig(deployment, params.get("rpm").wholeNumber().orElse(0L),
+                params.get("tpm").wholeNumber().orElse(0L), params.get("weight").nonNegative().orElse(1.0),
+                maxRetries, params.get("order").wholeNumber().map(Long::intValue).orElse(Integer.MAX_VALUE));
+    }
+
+    /**
+     * Splits {@code provider/model}. Like LiteLLM, a bare name of a well-known model family
+     * ({@code gpt-4o}, {@code claude-…}, {@code gemini-…}) implies its vendor.
+     */
+    static String[] qualify(String model) {
+        int slash = model.indexOf('/');
+        if (slash > 0 && slash < model.length() - 1) {
+            return new String[] {model.substring(0, slash), model.substring(slash + 1)};
+        }
+        if (slash >= 0) {
+            return null;
+        }
+        for (String prefix : List.of("gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-", "davinci", "babbage")) {
+            if (model.startsWith(prefix)) {
+                return new String[] {"openai", model};
+            }
+        }
+        if (model.startsWith("claude-")) {
+            return new String[] {"anthropic", model};
+        }
+        if (model.startsWith("gemini-")) {
+            return new String[] {"gemini", model};
+        }
+        return null;
+    }
+
+    /** A stable id for a deployment without {@code model_info.id}: the same config gives the same id. */
+    private static String generatedId(String modelName, String model, String apiBase) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] hash = digest.digest((modelName + "\n" + model + "\n" + apiBase)
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

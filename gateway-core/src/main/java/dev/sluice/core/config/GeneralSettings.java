@@ -1,0 +1,29 @@
+package dev.sluice.core.config;
+
+import dev.sluice.api.Secret;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code general_settings}.
+ *
+ * @param masterKey                   {@code master_key} or {@code LITELLM_MASTER_KEY}; without one the gateway is open
+ * @param databaseUrl                 {@code database_url} or {@code DATABASE_URL}; without one, the embedded database
+ * @param maxRequestBytes             {@code max_request_size_mb}, in bytes
+ * @param disableAuthOnHealthEndpoint {@code disable_auth_on_health_endpoint}
+ */
+public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> databaseUrl, long maxRequestBytes,
+                              boolean disableAuthOnHealthEndpoint) {
+
+    /** The request size limit when {@code max_request_size_mb} is not set. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+    /** @throws NullPointerException if a part is null */
+    public GeneralSettings {
+        Objects.requireNonNull(masterKey, "masterKey");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        if (maxRequestBytes <= 0) {
+            throw new ConfigException("general_settings.max_request_size_mb", "must be more than 0");
+        }
+    }
+}

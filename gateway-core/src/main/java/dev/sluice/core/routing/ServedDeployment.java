@@ -1,0 +1,31 @@
+package dev.sluice.core.routing;
+
+import dev.sluice.api.ProviderAdapter;
+import dev.sluice.core.config.DeploymentConfig;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A configured deployment and the provider plugin that serves it, or none when no loaded plugin
+ * serves its provider prefix (its calls then fail with an error naming the missing plugin).
+ *
+ * @param config  the deployment's config
+ * @param adapter the adapter serving it, if one is loaded
+ */
+public record ServedDeployment(DeploymentConfig config, Optional<ProviderAdapter> adapter) {
+
+    /** @throws NullPointerException if a part is null */
+    public ServedDeployment {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(adapter, "adapter");
+    }
+
+    /** @return the error a call to this deployment gets while no plugin serves it */
+    public String missingPluginMessage() {
+        String provider = config.deployment().provider();
+        return "Model group '" + config.deployment().modelGroup() + "' is served by provider '" + provider
+                + "', but no loaded plugin provides it. Install the provider plugin for '" + provider
+                + "' (e.g. provider-" + provider.replace('_', '-') + ") in the plugins folder and restart; "
+                + "see /health for the plugins that are loaded.";
+    }
+}

@@ -1,0 +1,201 @@
+package dev.sluice.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.api.Deployment;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static GatewayConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, Map.of());
+    }
+
+    private static ConfigException invalid(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml));
+    }
+
+    @Test
+    void readsAModelListInLiteLlmsFormat() {
+        GatewayConfig config = ConfigLoader.parse("""
+                model_list:
+                  - model_name: gpt-4o
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_base: https://example.test/v1
+                      api_key: os.environ/OPENAI_API_KEY
+                      api_version: "2024-06-01"
+                      timeout: 30
+                      stream_timeout: 5.5
+                      max_retries: 2
+                      rpm: 100
+                      tpm: 20000
+                      weight: 3
+                      extra_headers: {X-Team: search}
+                      organization: org-1
+                      temperature: 0.2
+                    model_info:
+                      id: gpt4o-east
+                      mode: chat
+                      input_cost_per_token: 0.0000025
+                      owner: search-team
+                """, Map.of("OPENAI_API_KEY", "sk-from-env"));
+        DeploymentConfig entry = config.modelList().getFirst();
+        Deployment deployment = entry.deployment();
+        assertEquals("gpt4o-east", deployment.id());
+        assertEquals("gpt-4o", deployment.modelGroup());
+        assertEquals("openai", deployment.provider());
+        assertEquals("gpt-4o", deployment.providerModel());
+        assertEquals("https://example.test/v1", deployment.apiBase().orElseThrow());
+        assertEquals("sk-from-env", deployment.apiKey().orElseThrow().value());
+        assertEquals("2024-06-01", deployment.apiVersion().orElseThrow());
+        assertEquals(Duration.ofSeconds(30), deployment.timeout());
+        assertEquals(Duration.ofMillis(5500), deployment.streamTimeout());
+        assertEquals(Map.of("X-Team", "search"), deployment.extraHeaders());
+        assertEquals("org-1", deployment.extraParams().path("organization").asText());
+        assertEquals(0.2, deployment.extraParams().path("temperature").asDouble());
+        assertFalse(deployment.extraParams().has("rpm"), "router settings are not passed to providers");
+        assertEquals("search-team", deployment.modelInfo().path("owner").asText());
+        assertEquals(100, entry.rpm());
+        assertEquals(20000, entry.tpm());
+        assertEquals(3.0, entry.weight());
+        assertEquals(2, entry.maxRetries().getAsInt());
+    }
+
+    @Test
+    void anInvalidModelNamesItsYamlPath() {
+        ConfigException e = invalid("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/a}
+                  - model_name: b
+                    litellm_params: {model: openai/b}
+                  - model_name: c
+                    litellm_params: {model: my-local-model}
+                """);
+        assertTrue(e.getMessage().startsWith("model_list[2].litellm_params.model: expected \"provider/model\""),
+                e.getMessage());
+    }
+
+    @Test
+    void otherInvalidValuesNameTheirPathsToo() {
+        assertEquals("model_list[0].model_name",
+                invalid("model_list: [{litellm_params: {model: openai/x}}]").path());
+        assertEquals("model_list[0].litellm_params.rpm",
+                invalid("model_list: [{model_name: x, litellm_params: {model: openai/x, rpm: lots}}]").path());
+        assertEquals("model_list[0].litellm_params.timeout",
+                invalid("model_list: [{model_name: x, litellm_params: {model: openai/x, timeout: -1}}]").path());
+        assertEquals("general_settings.master_key", invalid("general_settings: {master_key: hunter2}").path());
+        assertEquals("general_settings.max_request_size_mb",
+                invalid("general_settings: {max_request_size_mb: 0}").path());
+        assertEquals("model_list", invalid("model_list: {model_name: x}").path());
+        assertTrue(invalid("model_list: [unclosed").getMessage().contains("not valid YAML"));
+    }
+
+    @Test
+    void duplicateDeploymentIdsAreRefused() {
+        ConfigException e = invalid("""
+                model_list:
+                  - {model_name: a, litellm_params: {model: openai/a}, model_info: {id: same}}
+                  - {model_name: b, litellm_params: {model: openai/b}, model_info: {id: same}}
+                """);
+        assertEquals("model_list[1].model_info.id", e.path());
+    }
+
+    @Test
+    void generatedIdsAreStableAndDistinct() {
+        String yaml = """
+                model_list:
+                  - {model_name: a, litellm_params: {model: openai/a}}
+                  - {model_name: a, litellm_params: {model: openai/a}}
+                """;
+        GatewayConfig first = parse(yaml);
+        GatewayConfig second = parse(yaml);
+        assertEquals(first.modelList().get(0).deployment().id(), second.modelList().get(0).deployment().id());
+        assertFalse(first.modelList().get(0).deployment().id().equals(first.modelList().get(1).deployment().id()));
+    }
+
+    @Test
+    void unknownAndNotYetSupportedKeysAreNoticedNotFatal() {
+        GatewayConfig config = parse("""
+                litellm_settings: {drop_params: true, colour: blue}
+                router_settings: {num_retries: 3}
+                general_settings: {alerting: [slack]}
+                guardrails: []
+                """);
+        assertTrue(config.notices().contains("litellm_settings.colour: unknown key, ignored (check its spelling)"),
+                config.notices().toString());
+        assertTrue(config.notices().contains("litellm_settings.drop_params: accepted, but not supported yet; it has no effect"));
+        assertTrue(config.notices().contains("router_settings.num_retries: accepted, but not supported yet; it has no effect"));
+        assertTrue(config.notices().contains("general_settings.alerting: accepted, but not supported yet; it has no effect"));
+        assertTrue(config.notices().contains("guardrails: accepted, but not supported yet; it has no effect"));
+    }
+
+    @Test
+    void environmentReferencesResolveAnywhereAndUnsetOnesAreNoticed() {
+        GatewayConfig config = ConfigLoader.parse("""
+                environment_variables: {BASE_FROM_CONFIG: "http://from-config/v1"}
+                model_list:
+                  - model_name: x
+                    litellm_params: {model: openai/x, api_base: os.environ/BASE_FROM_CONFIG, api_key: os.environ/MISSING_KEY}
+                general_settings: {master_key: os.environ/MY_MASTER}
+                """, Map.of("MY_MASTER", "sk-env-master"));
+        assertEquals("http://from-config/v1", config.modelList().getFirst().deployment().apiBase().orElseThrow());
+        assertTrue(config.modelList().getFirst().deployment().apiKey().isEmpty());
+        assertEquals("sk-env-master", config.general().masterKey().orElseThrow().value());
+        assertTrue(config.notices().stream().anyMatch(notice -> notice.contains("MISSING_KEY")), config.notices().toString());
+    }
+
+    @Test
+    void liteLlmEnvironmentVariablesAreHonoured() {
+        GatewayConfig config = ConfigLoader.parse("", Map.of("LITELLM_MASTER_KEY", "sk-m", "DATABASE_URL", "postgresql://db/x"));
+        assertEquals("sk-m", config.general().masterKey().orElseThrow().value());
+        assertEquals("postgresql://db/x", config.general().databaseUrl().orElseThrow().value());
+    }
+
+    @Test
+    void defaultsApplyToAnEmptyConfig() {
+        GatewayConfig config = parse("");
+        assertTrue(config.modelList().isEmpty());
+        assertTrue(config.general().masterKey().isEmpty());
+        assertEquals(GeneralSettings.DEFAULT_MAX_REQUEST_BYTES, config.general().maxRequestBytes());
+        assertEquals(Duration.ofSeconds(600), config.requestTimeout());
+        assertEquals("simple-shuffle", config.routingStrategy());
+    }
+
+    @Test
+    void timeoutsFallBackFromDeploymentToRouterToLiteLlmSettings() {
+        GatewayConfig config = parse("""
+                litellm_settings: {request_timeout: 40}
+                router_settings: {timeout: 20}
+                model_list: [{model_name: x, litellm_params: {model: openai/x}}]
+                """);
+        assertEquals(Duration.ofSeconds(20), config.modelList().getFirst().deployment().timeout());
+        assertEquals(Duration.ofSeconds(20), config.modelList().getFirst().deployment().streamTimeout());
+    }
+
+    @Test
+    void bareNamesOfWellKnownFamiliesImplyTheirVendor() {
+        assertEquals("openai", ConfigLoader.qualify("gpt-4o")[0]);
+        assertEquals("anthropic", ConfigLoader.qualify("claude-sonnet-4")[0]);
+        assertEquals("gemini", ConfigLoader.qualify("gemini-2.5-pro")[0]);
+        assertEquals("hosted_vllm", ConfigLoader.qualify("hosted_vllm/meta/llama")[0]);
+        assertEquals("meta/llama", ConfigLoader.qualify("hosted_vllm/meta/llama")[1]);
+        assertEquals(null, ConfigLoader.qualify("llama3"));
+        assertEquals(null, ConfigLoader.qualify("openai/"));
+    }
+
+    @Test
+    void secretsDoNotShowInTheConfigsToString() {
+        GatewayConfig config = parse("""
+                general_settings: {master_key: sk-super-secret-master}
+                model_list: [{model_name: x, litellm_params: {model: openai/x, api_key: sk-super-secret-provider}}]
+                """);
+        assertFalse(config.toString().contains("super-secret"), config.toString());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.PluginApi;
+import dev.sluice.core.Gateway;
+import dev.sluice.core.health.EndpointHealth;
+import dev.sluice.core.plugin.PluginStatus;
+import dev.sluice.core.routing.ServedDeployment;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+
+/**
+ * LiteLLM's health endpoints: liveness and readiness probes (public, no upstream calls) and
+ * {@code /health}, which calls every deployment.
+ */
+final class HealthRoutes {
+
+    private final Gateway gateway;
+    private final JsonResponses responses;
+    private final ErrorResponses errors;
+
+    HealthRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors) {
+        this.gateway = gateway;
+        this.responses = responses;
+        this.errors = errors;
+    }
+
+    void register(HttpRules rules) {
+        rules.get("/health/liveliness", this::alive);
+        rules.get("/health/liveness", this::alive);
+        rules.get("/health/readiness", this::readiness);
+        rules.get("/health", this::health);
+    }
+
+    private void alive(ServerRequest req, ServerResponse res) {
+        responses.send(res, new TextNode("I'm alive!"));
+    }
+
+    private void readiness(ServerRequest req, ServerResponse res) {
+        ObjectNode body = responses.mapper().createObjectNode();
+        body.put("status", "healthy");
+        body.put("db", "Not connected");
+        body.putNull("cache");
+        body.put("litellm_version", Version.SLUICE);
+        body.put("sluice_version", Version.SLUICE);
+        body.put("plugin_api_version", PluginApi.version());
+        body.putArray("success_callbacks");
+        ArrayNode plugins = body.putArray("plugins");
+        for (PluginStatus plugin : gateway.plugins()) {
+            ObjectNode entry = plugins.addObject().put("id", plugin.id()).put("version", plugin.version())
+                    .put("requires", plugin.requires()).put("state", plugin.state()).put("file", plugin.file());
+            plugin.problem().ifPresent(problem -> entry.put("problem", problem));
+        }
+        ArrayNode unserved = body.putArray("deployments_without_plugin");
+        for (ServedDeployment served : gateway.catalog().unserved()) {
+            unserved.addObject().put("model_name", served.config().deployment().modelGroup())
+                    .put("model", served.config().deployment().qualifiedModel())
+                    .put("model_id", served.config().deployment().id())
+                    .put("error", served.missingPluginMessage());
+        }
+        responses.send(res, body);
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        try {
+            if (!gateway.config().general().disableAuthOnHealthEndpoint()) {
+                gateway.authenticator().authenticate(new RequestHeaders(req.headers()), ModelRoutes.clientAddress(req));
+            }
+            List<EndpointHealth> results = gateway.checkDeployments();
+            ObjectNode body = responses.mapper().createObjectNode();
+            ArrayNode healthy = body.putArray("healthy_endpoints");
+            ArrayNode unhealthy = body.putArray("unhealthy_endpoints");
+            for (EndpointHealth result : results) {
+                ObjectNode entry = (result.healthy() ? healthy : unhealthy).addObject();
+                entry.put("model", result.model()).put("model_name", result.modelName()).put("model_id", result.modelId());
+                result.apiBase().ifPresent(base -> entry.put("api_base", base));
+                result.error().ifPresent(error -> entry.put("error", error));
+            }
+            body.put("healthy_count", healthy.size());
+            body.put("unhealthy_count", unhealthy.size());
+            responses.send(res, body);
+        } catch (GatewayException e) {
+            errors.send(res, e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.sluice.server;
+
+import dev.sluice.api.ErrorKind;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.HttpTransport;
+import dev.sluice.api.UpstreamRequest;
+import dev.sluice.api.UpstreamResponse;
+import dev.sluice.api.UpstreamStream;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@link HttpTransport} handed to provider plugins: one Helidon WebClient with pooled
+ * keep-alive connections and TCP_NODELAY, so streamed chunks are not held back by Nagle. Timeouts
+ * are per read: for a whole response, the longest silence before it completes; for a stream, the
+ * longest wait for the next bytes.
+ */
+final class HelidonHttpTransport implements HttpTransport {
+
+    private final WebClient client;
+
+    HelidonHttpTransport() {
+        this.client = WebClient.builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(false)
+                .socketOptions(options -> options.tcpNoDelay(true).socketKeepAlive(true))
+                .connectionCacheSize(512)
+                .build();
+    }
+
+    @Override
+    public UpstreamResponse send(UpstreamRequest request) {
+        HttpClientResponse response = open(request);
+        try (response) {
+            byte[] body = response.inputStream().readAllBytes();
+            Map<String, List<String>> headers = new HashMap<>();
+            response.headers().forEach(header -> headers.put(header.name().toLowerCase(Locale.ROOT), header.allValues()));
+            return new UpstreamResponse(response.status().code(), headers, body);
+        } catch (IOException | UncheckedIOException e) {
+            throw failure(request, e);
+        }
+    }
+
+    @Override
+    public UpstreamStream stream(UpstreamRequest request) {
+        HttpClientResponse response = open(request);
+        InputStream body = new FilterInputStream(response.inputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+            }
+        };
+        return new UpstreamStream() {
+            private boolean closed;
+
+            @Override
+            public int status() {
+                return response.status().code();
+            }
+
+            @Override
+            public Optional<String> header(String name) {
+                return response.headers().first(HeaderNames.create(name));
+            }
+
+            @Override
+            public InputStream body() {
+                return body;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        response.close();
+                    } catch (RuntimeException ignored) {
+                        // an aborted connection has nothing left to release
+                    }
+                }
+            }
+        };
+    }
+
+    private HttpClientResponse open(UpstreamRequest request) {
+        HttpClientRequest call = client.method(Method.create(request.method()))
+                .uri(request.uri())
+                .readTimeout(request.timeout());
+        request.headers().forEach((name, value) -> call.header(HeaderNames.create(name), value));
+        try {
+            return request.body().length == 0 ? call.request() : call.submit(request.body());
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw failure(request, e);
+        }
+    }
+
+    private static GatewayException failure(UpstreamRequest request, Exception e) {
+        String where = request.uri().getHost() + ":" + request.uri().getPort();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return new GatewayException(ErrorKind.TIMEOUT, 408, "The upstream at " + where
+                        + " did not answer within " + request.timeout().toMillis() + " ms.", null, null, null, e);
+            }
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+                return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, 503, "Could not connect to the upstream at "
+                        + where + " (" + cause.getClass().getSimpleName() + ").", null, null, null, e);
+            }
+        }
+        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, 503, "The connection to the upstream at " + where
+                + " failed (" + e.getClass().getSimpleName() + ").", null, null, null, e);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChatRequest;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.CompletionRequest;
+import dev.sluice.api.Deployment;
+import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.ModelRequest;
+import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
+import dev.sluice.core.Gateway;
+import dev.sluice.core.pipeline.GatewayCallContext;
+import dev.sluice.core.routing.Router;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The model endpoints, at OpenAI's paths with and without {@code /v1}, at Azure OpenAI's
+ * deployment paths (so Azure SDK clients work) and at the legacy {@code /engines} paths, as
+ * LiteLLM serves them.
+ */
+final class ModelRoutes {
+
+    private final Gateway gateway;
+    private final JsonBodyReader bodies;
+    private final ErrorResponses errors;
+    private final StreamWriter streams;
+
+    ModelRoutes(Gateway gateway, ErrorResponses errors) {
+        this.gateway = gateway;
+        this.bodies = new JsonBodyReader(gateway.json(), gateway.config().general().maxRequestBytes());
+        this.errors = errors;
+        this.streams = new StreamWriter(gateway.json(), errors);
+    }
+
+    void register(HttpRules rules) {
+        register(rules, "chat/completions", ChatRequest::new);
+        register(rules, "completions", CompletionRequest::new);
+        register(rules, "embeddings", EmbeddingRequest::new);
+    }
+
+    private void register(HttpRules rules, String operation, Function<ObjectNode, ModelRequest> parse) {
+        for (String prefix : List.of("/", "/v1/", "/openai/v1/")) {
+            rules.post(prefix + operation, (req, res) -> handle(req, res, parse, null));
+        }
+        for (String prefix : List.of("/openai/deployments/{model}/", "/engines/{model}/", "/v1/engines/{model}/")) {
+            rules.post(prefix + operation, (req, res) -> handle(req, res, parse,
+                    req.path().pathParameters().first("model").orElse(null)));
+        }
+    }
+
+    private void handle(ServerRequest req, ServerResponse res, Function<ObjectNode, ModelRequest> parse,
+                        String modelFromPath) {
+        long startNanos = System.nanoTime();
+        GatewayCallContext context = new GatewayCallContext(UUID.randomUUID().toString(), Instant.now(), startNanos,
+                new RequestHeaders(req.headers()), clientAddress(req));
+        res.header("x-litellm-call-id", context.callId());
+        try {
+            // Authenticate before reading the body, so an unauthenticated caller cannot make the
+            // gateway buffer a large body and gets a 401 whatever it sent.
+            context.principal(gateway.authenticator().authenticate(context.requestHeaders(), context.clientAddress()));
+            ObjectNode body = bodies.read(req);
+            if (modelFromPath != null) {
+                body.put("model", modelFromPath);
+            }
+            ModelRequest request = parse.apply(body);
+            ModelResult result = gateway.call(request, context);
+            switch (result) {
+                case ModelResponse response -> {
+                    byte[] bytes = gateway.json().writeValueAsBytes(response.body());
+                    addHeaders(res, context);
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(bytes);
+                }
+                case ChunkStream stream -> stream(res, context, stream, StreamWriter.callerWantsUsage(body));
+            }
+        } catch (GatewayException e) {
+            errors.send(res, e);
+        } catch (IOException e) {
+            errors.send(res, ErrorResponses.internal(e));
+        }
+    }
+
+    private void stream(ServerResponse res, GatewayCallContext context, ChunkStream stream, boolean showUsage) {
+        ChatChunk first;
+        try {
+            first = stream.next();
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e instanceof GatewayException gatewayError ? gatewayError : ErrorResponses.internal(e);
+        }
+        addHeaders(res, context);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header("x-accel-buffering", "no");
+        OutputStream out;
+        try {
+            out = res.outputStream();
+        } catch (UncheckedIOException e) {
+            stream.close();
+            return;
+        }
+        streams.write(first, stream, out, showUsage);
+    }
+
+    private static void addHeaders(ServerResponse res, GatewayCallContext context) {
+        long totalNanos = System.nanoTime() - context.startNanos();
+        long upstreamNanos = context.attribute(Router.UPSTREAM_NANOS).orElse(0L);
+        context.attribute(Router.DEPLOYMENT).ifPresent(deployment -> deploymentHeaders(res, deployment));
+        res.header("x-litellm-response-duration-ms", millis(totalNanos));
+        res.header("x-litellm-overhead-duration-ms", millis(Math.max(0, totalNanos - upstreamNanos)));
+        for (Map.Entry<String, String> header : context.responseHeaders()) {
+            res.header(header.getKey(), header.getValue());
+        }
+    }
+
+    private static void deploymentHeaders(ServerResponse res, Deployment deployment) {
+        res.header("x-litellm-model-id", deployment.id());
+        res.header("x-litellm-model-group", deployment.modelGroup());
+        deployment.apiBase().ifPresent(base -> res.header("x-litellm-model-api-base", base));
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1_000_000.0);
+    }
+
+    static String clientAddress(ServerRequest req) {
+        return req.remotePeer().address() instanceof InetSocketAddress socket
+                ? socket.getAddress().getHostAddress() : req.remotePeer().host();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.sluice.server;
+
+import dev.sluice.api.ErrorKind;
+import dev.sluice.api.GatewayException;
+import dev.sluice.core.Gateway;
+import dev.sluice.core.config.ConfigLoader;
+import dev.sluice.core.config.GatewayConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+
+/** The running gateway: config, plugins and the Helidon server, started and stopped together. */
+public final class SluiceServer implements AutoCloseable {
+
+    private final Gateway gateway;
+    private final WebServer server;
+
+    private SluiceServer(Gateway gateway, WebServer server) {
+        this.gateway = gateway;
+        this.server = server;
+    }
+
+    /**
+     * Loads the config, the plugins and starts serving.
+     *
+     * @param options     where and what to serve
+     * @param environment the process environment, for {@code os.environ/} references
+     * @return the started server
+     * @throws dev.sluice.core.config.ConfigException when the config is invalid
+     */
+    public static SluiceServer start(ServerOptions options, Map<String, String> environment) {
+        GatewayConfig config = ConfigLoader.load(options.config(), environment);
+        try {
+            Files.createDirectories(options.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data dir " + options.dataDir(), e);
+        }
+        Gateway gateway = Gateway.start(config, options.pluginsDir(), new HelidonHttpTransport());
+        try {
+            JsonResponses responses = new JsonResponses(gateway.json());
+            ErrorResponses errors = new ErrorResponses(responses);
+            HttpRouting.Builder routing = HttpRouting.builder();
+            new HealthRoutes(gateway, responses, errors).register(routing);
+            new InfoRoutes(gateway, responses, errors).register(routing);
+            new ModelRoutes(gateway, errors).register(routing);
+            routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
+                    "No route for " + req.prologue().method().text() + " " + req.path().path()
+                            + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",
+                    null, null, null, null)));
+            routing.error(GatewayException.class, (req, res, e) -> errors.send(res, e));
+            routing.error(Exception.class, (req, res, e) -> errors.send(res, ErrorResponses.internal(e)));
+            WebServer server = WebServer.builder()
+                    .host(options.host())
+                    .port(options.port())
+                    .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    .shutdownGracePeriod(Duration.ofSeconds(5))
+                    .routing(routing)
+                    .build()
+                    .start();
+            return new SluiceServer(gateway, server);
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    /** @return the port the server listens on */
+    public int port() {
+        return server.port();
+    }
+
+    /** @return the gateway behind the server */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        gateway.close();
+    }
+}
