@@ -65,7 +65,8 @@ final class JsonBodyReader {
     }
 
     private GatewayException tooLarge() {
-        return GatewayException.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the "
-                + (maxBytes / (1024 * 1024)) + " MB this gateway accepts (general_settings.max_request_size_mb).");
+        String limit = maxBytes % (1024 * 1024) == 0 ? maxBytes / (1024 * 1024) + " MB" : maxBytes + " bytes";
+        return GatewayException.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the " + limit
+                + " this gateway accepts (general_settings.max_request_size_mb).");
     }
 }

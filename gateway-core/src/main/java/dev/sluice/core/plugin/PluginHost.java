@@ -113,7 +113,17 @@ public final class PluginHost implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.stopPlugins();
+        // One by one from a copy: PF4J 3.15's stopPlugins() fails with a
+        // ConcurrentModificationException when a refused plugin sits beside started ones.
+        List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
+        java.util.Collections.reverse(started);
+        for (PluginWrapper plugin : started) {
+            try {
+                manager.stopPlugin(plugin.getPluginId());
+            } catch (RuntimeException e) {
+                LOG.warn("Plugin {} did not stop cleanly: {}", plugin.getPluginId(), e.toString());
+            }
+        }
         manager.unloadPlugins();
     }
 

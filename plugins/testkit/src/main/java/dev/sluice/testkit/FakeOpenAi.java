@@ -30,6 +30,7 @@ public final class FakeOpenAi extends FakeUpstream {
     private volatile long promptTokens = 12;
     private volatile long cachedTokens;
     private volatile CountDownLatch streamGate;
+    private volatile boolean probeAfterGate;
     private final AtomicBoolean lastChunkSent = new AtomicBoolean();
     private final CountDownLatch streamAborted = new CountDownLatch(1);
 
@@ -62,13 +63,26 @@ public final class FakeOpenAi extends FakeUpstream {
     public CountDownLatch holdNextStreamAfterFirstChunk() {
         CountDownLatch gate = new CountDownLatch(1);
         lastChunkSent.set(false);
+        probeAfterGate = false;
         streamGate = gate;
         return gate;
     }
 
     /**
-     * Waits until the client of a held stream has closed the connection: after its gate opens, a
-     * held stream keeps writing SSE comments (which clients ignore) until a write fails.
+     * As {@link #holdNextStreamAfterFirstChunk()}, but once released the stream goes on sending
+     * chunks with an empty delta until a write fails (its client, the gateway, closed the
+     * connection) or 30 seconds pass; {@link #awaitStreamAborted} tells which.
+     */
+    public CountDownLatch holdNextStreamUntilCancelled() {
+        CountDownLatch gate = holdNextStreamAfterFirstChunk();
+        probeAfterGate = true;
+        return gate;
+    }
+
+    /**
+     * Waits until the client of a stream held by {@link #holdNextStreamUntilCancelled()} has closed
+     * the connection. The probe sends real chunks, not SSE comments: a gateway only learns that its
+     * own client left when it writes to it.
      *
      * @return whether the connection was closed within the time given
      */
@@ -191,9 +205,10 @@ public final class FakeOpenAi extends FakeUpstream {
 
     private void streamChat(JsonNode request, HttpExchange exchange) throws IOException {
         CountDownLatch gate = streamGate;
+        boolean probe = probeAfterGate;
         streamGate = null;
         try {
-            writeStream(request, exchange, gate);
+            writeStream(request, exchange, gate, probe);
         } catch (IOException e) {
             if (gate != null) {
                 streamAborted.countDown();
@@ -202,7 +217,8 @@ public final class FakeOpenAi extends FakeUpstream {
         }
     }
 
-    private void writeStream(JsonNode request, HttpExchange exchange, CountDownLatch gate) throws IOException {
+    private void writeStream(JsonNode request, HttpExchange exchange, CountDownLatch gate, boolean probe)
+            throws IOException {
         boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
         exchange.sendResponseHeaders(200, 0);
@@ -232,8 +248,8 @@ public final class FakeOpenAi extends FakeUpstream {
                 awaitGate(gate);
             }
         }
-        if (gate != null) {
-            probeUntilClosed(out);
+        if (probe) {
+            probeUntilClosed(out, request);
         }
         if (includeUsage) {
             ObjectNode last = envelope("chat.completion.chunk", request);
@@ -246,11 +262,13 @@ public final class FakeOpenAi extends FakeUpstream {
         out.close();
     }
 
-    private void probeUntilClosed(OutputStream out) throws IOException {
-        byte[] comment = ": still streaming\n\n".getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < 2000; i++) {
-            out.write(comment);
-            out.flush();
+    private void probeUntilClosed(OutputStream out, JsonNode request) throws IOException {
+        ObjectNode empty = envelope("chat.completion.chunk", request);
+        empty.putArray("choices").addObject().put("index", 0).putObject("delta").put("content", "");
+        String event = JSON.writeValueAsString(empty);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            writeEvent(out, event);
         }
     }
 

@@ -1,0 +1,106 @@
+package dev.sluice.server;
+
+import dev.sluice.api.ProviderAdapter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * Builds a PF4J plugin jar at test time, as a third party would: one source file compiled against
+ * the plugin API only, a manifest descriptor and the extension index.
+ */
+final class TestPluginJar {
+
+    private TestPluginJar() {
+    }
+
+    /**
+     * @param dir           where to build
+     * @param pluginId      the plugin id
+     * @param requires      the plugin API range in the descriptor
+     * @param className     the fully qualified name of the extension class
+     * @param source        its source
+     * @param bundleApi     whether to put a copy of the plugin API's classes in the jar, as a
+     *                      careless plugin might (the gateway must still use its own)
+     * @return the jar
+     */
+    static Path build(Path dir, String pluginId, String requires, String className, String source, boolean bundleApi)
+            throws IOException {
+        Path sources = Files.createDirectories(dir.resolve(pluginId + "-src"));
+        Path classes = Files.createDirectories(dir.resolve(pluginId + "-classes"));
+        Path file = sources.resolve(className.substring(className.lastIndexOf('.') + 1) + ".java");
+        Files.writeString(file, source);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        int status = compiler.run(null, null, null, "--release", "21", "-proc:none",
+                "-classpath", System.getProperty("java.class.path"), "-d", classes.toString(), file.toString());
+        if (status != 0) {
+            throw new IllegalStateException("the test plugin did not compile");
+        }
+        Manifest manifest = new Manifest();
+        Attributes attributes = manifest.getMainAttributes();
+        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.putValue("Plugin-Id", pluginId);
+        attributes.putValue("Plugin-Version", "1.0.0");
+        attributes.putValue("Plugin-Requires", requires);
+        attributes.putValue("Plugin-Provider", "Acme Test");
+        Path jar = dir.resolve(pluginId + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            addTree(out, classes);
+            out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
+            out.write((className + "\n").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            if (bundleApi) {
+                Path api = pluginApiLocation();
+                if (Files.isDirectory(api)) {
+                    addTree(out, api);
+                } else {
+                    try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(api)) {
+                        addTree(out, zip.getPath("/"));
+                    }
+                }
+            }
+        }
+        return jar;
+    }
+
+    private static Path pluginApiLocation() {
+        try {
+            return Path.of(ProviderAdapter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void addTree(JarOutputStream out, Path root) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(path -> path.toString().endsWith(".class")).sorted().toList();
+        }
+        for (Path path : files) {
+            String name = root.relativize(path).toString().replace('\\', '/');
+            out.putNextEntry(new JarEntry(name.startsWith("/") ? name.substring(1) : name));
+            copy(path, out);
+            out.closeEntry();
+        }
+    }
+
+    private static void copy(Path path, OutputStream out) {
+        try {
+            Files.copy(path, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
