@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -66,7 +65,7 @@ final class ModelRoutes {
     private void handle(ServerRequest req, ServerResponse res, Function<ObjectNode, ModelRequest> parse,
                         String modelFromPath) {
         long startNanos = System.nanoTime();
-        GatewayCallContext context = new GatewayCallContext(UUID.randomUUID().toString(), Instant.now(), startNanos,
+        GatewayCallContext context = new GatewayCallContext(CallIds.next(), Instant.now(), startNanos,
                 new RequestHeaders(req.headers()), clientAddress(req));
         res.header("x-litellm-call-id", context.callId());
         try {

@@ -71,9 +71,8 @@ public final class Router {
         List<RoutingCandidate> candidates = new ArrayList<>(group.size());
         for (ServedDeployment served : group) {
             if (served.adapter().isPresent()) {
-                DeploymentStats stats = DeploymentStats.NONE;
-                candidates.add(new RoutingCandidate(served.config().deployment(), stats, served.config().weight(),
-                        served.config().rpm(), served.config().tpm()));
+                candidates.add(new RoutingCandidate(served.config().deployment(), DeploymentStats.NONE,
+                        served.config().weight(), served.config().rpm(), served.config().tpm()));
             }
         }
         if (candidates.isEmpty()) {
@@ -88,8 +87,9 @@ public final class Router {
         context.attribute(DEPLOYMENT, deployment);
         long start = System.nanoTime();
         try {
-            return call(adapter, request.withModel(deployment.providerModel()), new ProviderContext(deployment,
-                    transport, json, context.callId()));
+            // The request still names the caller's model group: adapters take the upstream model
+            // from the deployment, which spares a copy of the body here.
+            return call(adapter, request, new ProviderContext(deployment, transport, json, context.callId()));
         } finally {
             context.attribute(UPSTREAM_NANOS, System.nanoTime() - start);
         }

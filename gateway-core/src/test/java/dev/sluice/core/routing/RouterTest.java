@@ -60,7 +60,7 @@ class RouterTest {
                 throw failure;
             }
             return new ModelResponse(JSON.createObjectNode().put("deployment", context.deployment().id())
-                    .put("model_sent", request.model()));
+                    .put("model_sent", context.deployment().providerModel()).put("model_asked", request.model()));
         }
 
         @Override
@@ -101,12 +101,13 @@ class RouterTest {
     }
 
     @Test
-    void callsTheGroupsDeploymentWithTheUpstreamModelName() throws Exception {
+    void callsTheGroupsDeploymentWhoseModelNamesTheUpstreamModel() throws Exception {
         Router router = router("model_list: [{model_name: fast, litellm_params: {model: echo/upstream-name}, model_info: {id: d1}}]");
         GatewayCallContext context = context();
         ModelResponse response = (ModelResponse) router.route(chat("fast"), context);
         assertEquals("d1", response.body().path("deployment").asText());
         assertEquals("upstream-name", response.body().path("model_sent").asText());
+        assertEquals("fast", response.body().path("model_asked").asText(), "the adapter sees the caller's group");
         assertEquals("d1", context.attribute(Router.DEPLOYMENT).orElseThrow().id());
         assertTrue(context.attribute(Router.UPSTREAM_NANOS).isPresent());
     }
