@@ -25,6 +25,8 @@ final class OpenAiChunkStream implements ChunkStream {
     private final SseReader events;
     private final ObjectMapper json;
     private boolean finished;
+    private boolean complete;
+    private boolean closed;
     private boolean sawFinishReason;
 
     OpenAiChunkStream(String provider, UpstreamStream upstream, ObjectMapper json) {
@@ -50,7 +52,8 @@ final class OpenAiChunkStream implements ChunkStream {
                 return null;
             }
             if (event.data().equals("[DONE]")) {
-                close();
+                finished = true;
+                complete = true;
                 return null;
             }
             JsonNode data = json.readTree(event.data());
@@ -89,11 +92,27 @@ final class OpenAiChunkStream implements ChunkStream {
                 + " stream broke off: " + cause.getClass().getSimpleName(), null, null, null, cause);
     }
 
+    /**
+     * After {@code [DONE]}, reads what is left of the body (normally just the end of the chunked
+     * encoding, already arrived) so the transport can put the connection back in its pool; the
+     * gateway closes a stream after its client has the whole answer, so this delays no one.
+     * A stream closed early aborts the connection, which cancels the upstream call.
+     */
     @Override
     public void close() {
-        if (!finished) {
-            finished = true;
-            upstream.close();
+        if (closed) {
+            return;
         }
+        closed = true;
+        finished = true;
+        if (complete) {
+            try {
+                upstream.body().skip(64 * 1024);
+                upstream.body().read();
+            } catch (IOException | RuntimeException e) {
+                // the connection is closed below either way
+            }
+        }
+        upstream.close();
     }
 }

@@ -58,7 +58,12 @@ public final class OpenAiProvider implements ProviderAdapter {
                     + "': set it to the server's OpenAI-compatible base URL, e.g. http://localhost:8000/v1");
         }
         deployment.apiBase().ifPresent(base -> {
-            URI uri = URI.create(base);
+            URI uri;
+            try {
+                uri = URI.create(base);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("api_base: expected an http(s) URL, got '" + base + "'");
+            }
             if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
                 throw new IllegalArgumentException("api_base: expected an http(s) URL, got '" + base + "'");
             }

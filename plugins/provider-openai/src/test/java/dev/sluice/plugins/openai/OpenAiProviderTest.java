@@ -101,5 +101,10 @@ class OpenAiProviderTest extends HttpProviderAdapterContract {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adapter.validate(vllm));
         assertTrue(e.getMessage().startsWith("api_base"), e.getMessage());
         adapter.validate(Deployments.of("groq/llama-3.1-8b-instant", null, null));
+        for (String bad : new String[] {"localhost:8000", "ftp://host/v1", "http://bad host/v1"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> adapter.validate(Deployments.of("hosted_vllm/llama", bad, null)), bad);
+            assertTrue(refused.getMessage().startsWith("api_base: expected an http(s) URL"), refused.getMessage());
+        }
     }
 }
