@@ -109,7 +109,7 @@ final class HelidonHttpTransport implements HttpTransport {
         request.headers().forEach((name, value) -> call.header(HeaderNames.create(name), value));
         try {
             return request.body().length == 0 ? call.request() : call.submit(request.body());
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException e) {
             throw failure(request, e);
         }
     }

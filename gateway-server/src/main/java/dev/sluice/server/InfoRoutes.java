@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Deployment;
+import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.core.Gateway;
@@ -68,7 +69,7 @@ final class InfoRoutes {
             Principal caller = caller(req);
             String name = req.path().pathParameters().get("model");
             if (gateway.catalog().group(name).isEmpty() || !caller.mayUse(name)) {
-                throw new GatewayException(dev.sluice.api.ErrorKind.NOT_FOUND, 404, "The model '" + name
+                throw new GatewayException(ErrorKind.NOT_FOUND, 404, "The model '" + name
                         + "' does not exist or your key may not use it. Call /v1/models to list yours.", "model",
                         "model_not_found", null, null);
             }
