@@ -1,6 +1,7 @@
 package dev.sluice.testkit;
 
 import dev.sluice.api.CallContext;
+import dev.sluice.api.FilterChain;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.Headers;
 import dev.sluice.api.ModelRequest;
@@ -18,8 +19,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Runs {@link GatewayFilter}s in a chain the way the gateway does, in front of an answer the test
- * supplies, so a filter plugin can be tested without a gateway.
+ * Runs {@link GatewayFilter}s through the same {@link FilterChain} as the gateway, in front of an
+ * answer the test supplies, so a filter plugin can be tested without a gateway.
  */
 public final class FilterHarness {
 
@@ -52,10 +53,17 @@ public final class FilterHarness {
         return this;
     }
 
-    /** Runs the chain for one request. */
+    /**
+     * Runs the chain for one request, exactly as the gateway runs its pipeline.
+     *
+     * @throws dev.sluice.api.GatewayException as the gateway would, e.g. for a filter returning null
+     */
     public ModelResult call(ModelRequest request) {
         lastContext = new TestContext(headers);
-        return new Link(0, request, lastContext).proceed(request);
+        return new FilterChain(filters, (last, context) -> {
+            forwarded.add(last);
+            return upstream.apply(last);
+        }).execute(request, lastContext);
     }
 
     /** @return the requests that reached the end of the chain, in order */
@@ -66,42 +74,6 @@ public final class FilterHarness {
     /** @return the context of the last call */
     public TestContext lastContext() {
         return lastContext;
-    }
-
-    private final class Link implements GatewayFilter.Chain {
-        private final int index;
-        private final ModelRequest request;
-        private final TestContext context;
-
-        Link(int index, ModelRequest request, TestContext context) {
-            this.index = index;
-            this.request = request;
-            this.context = context;
-        }
-
-        @Override
-        public ModelRequest request() {
-            return request;
-        }
-
-        @Override
-        public CallContext context() {
-            return context;
-        }
-
-        @Override
-        public ModelResult proceed(ModelRequest next) {
-            if (index == filters.size()) {
-                forwarded.add(next);
-                return upstream.apply(next);
-            }
-            GatewayFilter filter = filters.get(index);
-            ModelResult result = filter.intercept(new Link(index + 1, next, context));
-            if (result == null) {
-                throw new AssertionError("filter '" + filter.name() + "' returned null");
-            }
-            return result;
-        }
     }
 
     /** A plain {@link CallContext} whose response headers a test can read. */
