@@ -1,0 +1,123 @@
+package dev.sluice.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.api.Secret;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's database: PostgreSQL when {@code database_url} (or {@code DATABASE_URL}) is set,
+ * else an H2 file database under the data dir, in PostgreSQL mode, so a single node needs nothing
+ * installed. Opened with its schema migrated to the current version.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final String description;
+
+    private Database(HikariDataSource pool, Dialect dialect, String description) {
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+        this.dialect = dialect;
+        this.description = description;
+    }
+
+    /**
+     * Opens the database and migrates its schema.
+     *
+     * @param databaseUrl {@code database_url}, if configured
+     * @param dataDir     where the embedded database lives otherwise
+     * @return the open database
+     */
+    public static Database open(Optional<Secret> databaseUrl, Path dataDir) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sluice-db");
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        Dialect dialect;
+        String description;
+        if (databaseUrl.isPresent()) {
+            DatabaseUrl url = DatabaseUrl.parse(databaseUrl.get().value());
+            config.setJdbcUrl(url.jdbcUrl());
+            if (url.user() != null) {
+                config.setUsername(url.user());
+            }
+            if (url.password() != null) {
+                config.setPassword(url.password().value());
+            }
+            config.setMaximumPoolSize(10);
+            dialect = Dialect.POSTGRESQL;
+            description = url.jdbcUrl();
+        } else {
+            Path file = dataDir.toAbsolutePath().resolve("sluice");
+            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                    + "DEFAULT_NULL_ORDERING=HIGH");
+            config.setUsername("sluice");
+            config.setPassword("");
+            config.setMaximumPoolSize(4);
+            dialect = Dialect.H2;
+            description = "embedded H2 at " + file + ".mv.db";
+        }
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Database database = new Database(pool, dialect, description);
+            new Migrations(database).apply();
+            LOG.info("Database: {}", description);
+            return database;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Opens a database on a JDBC URL as it is, for tests. */
+    static Database openJdbc(String jdbcUrl, String user, Dialect dialect) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setMaximumPoolSize(4);
+        HikariDataSource pool = new HikariDataSource(config);
+        Database database = new Database(pool, dialect, jdbcUrl);
+        new Migrations(database).apply();
+        return database;
+    }
+
+    /** @return Jdbi on the pool */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** @return which database this is */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** @return where the database is, without credentials */
+    public String description() {
+        return description;
+    }
+
+    /** @return whether a connection can be had and answers, within two seconds */
+    public boolean isReachable() {
+        try (Connection connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
