@@ -14,6 +14,10 @@ import dev.sluice.core.auth.Authenticator;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
+import dev.sluice.core.keys.KeyService;
+import dev.sluice.core.keys.KeyStore;
+import dev.sluice.core.keys.ModelAccessFilter;
+import dev.sluice.core.keys.VirtualKeyAuth;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.pipeline.Pipeline;
 import dev.sluice.core.plugin.PluginHost;
@@ -22,6 +26,9 @@ import dev.sluice.core.routing.ModelCatalog;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.routing.ServedDeployment;
 import dev.sluice.core.routing.SimpleShufflePolicy;
+import dev.sluice.core.store.Database;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +51,16 @@ public final class Gateway implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Pipeline pipeline;
     private final DeploymentHealthCheck healthCheck;
+    private final Database database;
+    private final KeyService keys;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
-                    ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck) {
+                    ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
+                    KeyService keys) {
         this.config = config;
         this.plugins = plugins;
+        this.database = database;
+        this.keys = keys;
         this.json = json;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -61,14 +73,22 @@ public final class Gateway implements AutoCloseable {
      *
      * @param config     the loaded config
      * @param pluginsDir the plugins folder
+     * @param dataDir    where the embedded database lives when no {@code database_url} is set
      * @param transport  the HTTP transport handed to provider plugins
      * @return the gateway, ready for calls
      * @throws dev.sluice.core.config.ConfigException when a plugin refuses a deployment's settings
      */
-    public static Gateway start(GatewayConfig config, Path pluginsDir, HttpTransport transport) {
+    public static Gateway start(GatewayConfig config, Path pluginsDir, Path dataDir, HttpTransport transport) {
         config.notices().forEach(notice -> LOG.warn("Config {}", notice));
         ObjectMapper json = jsonMapper(config.general().maxRequestBytes());
-        PluginHost plugins = PluginHost.start(pluginsDir);
+        Database database = Database.open(config.general().databaseUrl(), dataDir);
+        PluginHost plugins;
+        try {
+            plugins = PluginHost.start(pluginsDir);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         try {
             ModelCatalog catalog = new ModelCatalog(config.modelList(), plugins.extensions(ProviderAdapter.class));
             for (ServedDeployment unserved : catalog.unserved()) {
@@ -76,8 +96,10 @@ public final class Gateway implements AutoCloseable {
                         unserved.config().deployment().modelGroup(), unserved.config().deployment().qualifiedModel(),
                         unserved.missingPluginMessage());
             }
-            Authenticator authenticator = new Authenticator(config.general().masterKey(),
-                    plugins.extensions(AuthStrategy.class));
+            KeyService keys = new KeyService(new KeyStore(database, json), Clock.systemUTC());
+            List<AuthStrategy> strategies = new ArrayList<>(plugins.extensions(AuthStrategy.class));
+            strategies.add(new VirtualKeyAuth(new KeyStore(database, json), keys, Clock.systemUTC(), Ticker.systemTicker()));
+            Authenticator authenticator = new Authenticator(config.general().masterKey(), strategies);
             if (authenticator.open()) {
                 LOG.warn("No master_key is set: every caller is let in. Set general_settings.master_key "
                         + "(or LITELLM_MASTER_KEY) before exposing the gateway.");
@@ -85,13 +107,15 @@ public final class Gateway implements AutoCloseable {
             Router router = new Router(catalog, new SimpleShufflePolicy(), transport, json, RandomGenerator.getDefault());
             List<GatewayFilter> filters = new ArrayList<>(plugins.extensions(GatewayFilter.class));
             filters.add(new AuthenticationFilter(authenticator));
+            filters.add(new ModelAccessFilter());
             Pipeline pipeline = new Pipeline(filters, router::route);
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
-                    new DeploymentHealthCheck(catalog, transport, json));
+                    new DeploymentHealthCheck(catalog, transport, json), database, keys);
         } catch (RuntimeException e) {
             plugins.close();
+            database.close();
             throw e;
         }
     }
@@ -137,6 +161,16 @@ public final class Gateway implements AutoCloseable {
         return catalog;
     }
 
+    /** @return the database of keys, teams, users, budgets and spend */
+    public Database database() {
+        return database;
+    }
+
+    /** @return key management, for the admin API */
+    public KeyService keys() {
+        return keys;
+    }
+
     /** @return the plugins found and what became of them */
     public List<PluginStatus> plugins() {
         return plugins.plugins();
@@ -145,5 +179,6 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         plugins.close();
+        database.close();
     }
 }

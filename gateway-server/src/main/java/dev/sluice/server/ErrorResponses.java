@@ -35,7 +35,7 @@ final class ErrorResponses {
         ObjectNode body = responses.mapper().createObjectNode();
         ObjectNode detail = body.putObject("error");
         detail.put("message", error.getMessage());
-        detail.put("type", error.kind().type());
+        detail.put("type", error.type());
         if (error.param().isPresent()) {
             detail.put("param", error.param().get());
         } else {

@@ -43,8 +43,10 @@ final class HealthRoutes {
 
     private void readiness(ServerRequest req, ServerResponse res) {
         ObjectNode body = responses.mapper().createObjectNode();
-        body.put("status", "healthy");
-        body.put("db", "Not connected");
+        boolean databaseUp = gateway.database().isReachable();
+        body.put("status", databaseUp ? "healthy" : "unhealthy");
+        body.put("db", databaseUp ? "connected" : "Not connected");
+        body.put("db_type", gateway.database().dialect().name().toLowerCase(java.util.Locale.ROOT));
         body.putNull("cache");
         body.put("litellm_version", Version.SLUICE);
         body.put("sluice_version", Version.SLUICE);
@@ -63,7 +65,7 @@ final class HealthRoutes {
                     .put("model_id", served.config().deployment().id())
                     .put("error", served.missingPluginMessage());
         }
-        responses.send(res, body);
+        responses.send(res, databaseUp ? 200 : 503, body);
     }
 
     private void health(ServerRequest req, ServerResponse res) {

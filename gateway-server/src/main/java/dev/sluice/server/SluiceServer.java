@@ -39,7 +39,7 @@ public final class SluiceServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data dir " + options.dataDir(), e);
         }
-        Gateway gateway = Gateway.start(config, options.pluginsDir(), new HelidonHttpTransport());
+        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(), new HelidonHttpTransport());
         try {
             JsonResponses responses = new JsonResponses(gateway.json());
             ErrorResponses errors = new ErrorResponses(responses);
@@ -47,6 +47,7 @@ public final class SluiceServer implements AutoCloseable {
             new HealthRoutes(gateway, responses, errors).register(routing);
             new InfoRoutes(gateway, responses, errors).register(routing);
             new ModelRoutes(gateway, errors).register(routing);
+            new KeyRoutes(gateway, responses, errors).register(routing);
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
                     "No route for " + req.prologue().method().text() + " " + req.path().path()
                             + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",

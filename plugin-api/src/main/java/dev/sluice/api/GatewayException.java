@@ -19,6 +19,7 @@ public class GatewayException extends RuntimeException {
     private final String param;
     private final String code;
     private final Duration retryAfter;
+    private final String type;
 
     /**
      * @param kind       the canonical kind, which decides routing behaviour
@@ -31,7 +32,26 @@ public class GatewayException extends RuntimeException {
      */
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             Duration retryAfter, Throwable cause) {
+        this(kind, null, status, message, param, code, retryAfter, cause);
+    }
+
+    /**
+     * As the main constructor, with an {@code error.type} other than the kind's, for errors that
+     * LiteLLM reports with a type of their own (e.g. {@code expired_key}).
+     *
+     * @param kind       the canonical kind
+     * @param type       the {@code error.type}, or {@code null} for the kind's
+     * @param status     the HTTP status
+     * @param message    a message for the caller, free of secrets
+     * @param param      the request parameter at fault, or {@code null}
+     * @param code       the {@code error.code}, or {@code null} for the status as a string
+     * @param retryAfter how long to wait before retrying, or {@code null}
+     * @param cause      the underlying cause, or {@code null}
+     */
+    public GatewayException(ErrorKind kind, String type, int status, String message, String param, String code,
+                            Duration retryAfter, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
+        this.type = type;
         this.kind = Objects.requireNonNull(kind, "kind");
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("error status must be 4xx or 5xx, was " + status);
@@ -60,6 +80,11 @@ public class GatewayException extends RuntimeException {
     /** @return the canonical kind */
     public ErrorKind kind() {
         return kind;
+    }
+
+    /** @return the {@code error.type} to report: the kind's unless set explicitly */
+    public String type() {
+        return type != null ? type : kind.type();
     }
 
     /** @return the HTTP status to answer with */

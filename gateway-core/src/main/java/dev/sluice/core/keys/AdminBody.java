@@ -1,0 +1,167 @@
+package dev.sluice.core.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.GatewayException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Typed reads of an admin API body that refuse, with a 400 naming the field, what does not fit:
+ * unknown fields, wrong types, negative amounts, bad durations. LiteLLM fields Sluice does not act
+ * on yet are accepted only when empty, so a script that sends their defaults keeps working and one
+ * that relies on them learns so.
+ */
+public record AdminBody(ObjectNode body) {
+
+    /**
+     * @param known      the fields Sluice reads
+     * @param notYet     LiteLLM's fields that Sluice does not act on yet
+     * @throws GatewayException 400 for the first field that is neither, or a non-empty one of the second
+     */
+    public AdminBody requireOnly(Set<String> known, Set<String> notYet) {
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            String name = field.getKey();
+            if (known.contains(name)) {
+                continue;
+            }
+            if (notYet.contains(name)) {
+                JsonNode value = field.getValue();
+                boolean empty = value.isNull() || (value.isContainerNode() && value.isEmpty())
+                        || (value.isBoolean() && !value.asBoolean());
+                if (!empty) {
+                    throw invalid(name, "is not supported by Sluice yet; leave it out");
+                }
+                continue;
+            }
+            throw invalid(name, "is not a field of this endpoint");
+        }
+        return this;
+    }
+
+    /** @return whether the body sets the field, null included */
+    public boolean has(String field) {
+        return body.has(field);
+    }
+
+    /** @return the field's text; empty for absent or null */
+    public Optional<String> text(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw invalid(field, "must be a string");
+        }
+        return Optional.of(value.asText());
+    }
+
+    /** @return the field as a non-negative amount in USD */
+    public Optional<BigDecimal> amount(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isNumber()) {
+            throw invalid(field, "must be a number");
+        }
+        BigDecimal amount = value.decimalValue();
+        if (amount.signum() < 0) {
+            throw invalid(field, "must not be negative");
+        }
+        return Optional.of(amount);
+    }
+
+    /** @return the field as a non-negative whole number */
+    public Optional<Long> count(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw invalid(field, "must be a whole number");
+        }
+        if (value.asLong() < 0) {
+            throw invalid(field, "must not be negative");
+        }
+        return Optional.of(value.asLong());
+    }
+
+    /** @return the field as a time span such as {@code 30d} */
+    public Optional<TimeSpan> span(String field) {
+        return text(field).map(text -> {
+            try {
+                return TimeSpan.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw invalid(field, e.getMessage());
+            }
+        });
+    }
+
+    /** @return the field as true or false */
+    public Optional<Boolean> bool(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw invalid(field, "must be true or false");
+        }
+        return Optional.of(value.asBoolean());
+    }
+
+    /** @return the field as a list of strings */
+    public Optional<List<String>> strings(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            throw invalid(field, "must be a list of strings");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw invalid(field, "must be a list of strings");
+            }
+            items.add(item.asText());
+        }
+        return Optional.of(items);
+    }
+
+    /** @return the field as a JSON object */
+    public Optional<ObjectNode> object(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!(value instanceof ObjectNode object)) {
+            throw invalid(field, "must be a JSON object");
+        }
+        return Optional.of(object);
+    }
+
+    /** @return the field as a map of strings to strings */
+    public Optional<Map<String, String>> stringMap(String field) {
+        return object(field).map(object -> {
+            Map<String, String> map = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> entry : object.properties()) {
+                if (!entry.getValue().isTextual()) {
+                    throw invalid(field + "." + entry.getKey(), "must be a string");
+                }
+                map.put(entry.getKey(), entry.getValue().asText());
+            }
+            return map;
+        });
+    }
+
+    /** @return a 400 naming the field */
+    public static GatewayException invalid(String field, String problem) {
+        return GatewayException.badRequest("'" + field + "' " + problem + ".", field);
+    }
+}

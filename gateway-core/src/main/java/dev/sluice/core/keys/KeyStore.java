@@ -1,0 +1,230 @@
+package dev.sluice.core.keys;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Virtual keys in {@code sluice_keys}. Every value goes through a bound parameter; the only SQL
+ * assembled from parts is column names, and those come from {@link #COLUMNS}.
+ */
+public final class KeyStore {
+
+    /** Columns an update may set, by their admin API field names (which LiteLLM shares with them). */
+    static final Set<String> COLUMNS = Set.of("key_alias", "user_id", "team_id", "models", "aliases", "permissions",
+            "metadata", "max_budget", "soft_budget", "spend", "budget_duration", "budget_reset_at", "tpm_limit",
+            "rpm_limit", "max_parallel_requests", "expires", "blocked");
+
+    private final Database database;
+    private final ObjectMapper json;
+
+    /**
+     * @param database the database
+     * @param json     the mapper for the JSON columns
+     */
+    public KeyStore(Database database, ObjectMapper json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    /** Stores a new key. */
+    public void insert(KeyRecord key) {
+        database.jdbi().useHandle(handle -> handle.createUpdate("""
+                insert into sluice_keys (token, key_name, key_alias, user_id, team_id, models, aliases, permissions,
+                    metadata, max_budget, soft_budget, spend, budget_duration, budget_reset_at, tpm_limit, rpm_limit,
+                    max_parallel_requests, expires, blocked, created_by, updated_by, created_at, updated_at)
+                values (:token, :key_name, :key_alias, :user_id, :team_id, :models, :aliases, :permissions, :metadata,
+                    :max_budget, :soft_budget, :spend, :budget_duration, :budget_reset_at, :tpm_limit, :rpm_limit,
+                    :max_parallel_requests, :expires, :blocked, :created_by, :created_by, :created_at, :updated_at)""")
+                .bind("token", key.token()).bind("key_name", key.keyName())
+                .bind("key_alias", key.keyAlias().orElse(null)).bind("user_id", key.userId().orElse(null))
+                .bind("team_id", key.teamId().orElse(null)).bind("models", write(key.models()))
+                .bind("aliases", write(key.aliases())).bind("permissions", write(key.permissions()))
+                .bind("metadata", write(key.metadata())).bind("max_budget", key.maxBudget().orElse(null))
+                .bind("soft_budget", key.softBudget().orElse(null)).bind("spend", key.spend())
+                .bind("budget_duration", key.budgetDuration().map(TimeSpan::toString).orElse(null))
+                .bind("budget_reset_at", timestamp(key.budgetResetAt())).bind("tpm_limit", key.tpmLimit().orElse(null))
+                .bind("rpm_limit", key.rpmLimit().orElse(null))
+                .bind("max_parallel_requests", key.maxParallelRequests().orElse(null))
+                .bind("expires", timestamp(key.expires())).bind("blocked", key.blocked())
+                .bind("created_by", key.createdBy().orElse(null))
+                .bind("created_at", Timestamp.from(key.createdAt())).bind("updated_at", Timestamp.from(key.updatedAt()))
+                .execute());
+    }
+
+    /** @return the key with this token */
+    public Optional<KeyRecord> find(String token) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("select * from sluice_keys where token = :token")
+                .bind("token", token).map((rs, ctx) -> read(rs)).findOne());
+    }
+
+    /** @return the key with this alias */
+    public Optional<KeyRecord> findByAlias(String alias) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("select * from sluice_keys where key_alias = :alias")
+                .bind("alias", alias).map((rs, ctx) -> read(rs)).findOne());
+    }
+
+    /**
+     * Sets columns of one key.
+     *
+     * @param changes values by column name; each name must be one of {@link #COLUMNS}; lists and
+     *                maps are stored as JSON, {@link TimeSpan}s as text
+     * @return whether the key exists
+     */
+    public boolean update(String token, Map<String, Object> changes, Instant now, String updatedBy) {
+        StringBuilder sql = new StringBuilder("update sluice_keys set updated_at = :updated_at, updated_by = :updated_by");
+        for (String column : changes.keySet()) {
+            if (!COLUMNS.contains(column)) {
+                throw new IllegalArgumentException("not an updatable key column: " + column);
+            }
+            sql.append(", ").append(column).append(" = :").append(column);
+        }
+        sql.append(" where token = :token");
+        return database.jdbi().withHandle(handle -> {
+            var update = handle.createUpdate(sql.toString()).bind("token", token)
+                    .bind("updated_at", Timestamp.from(now)).bind("updated_by", updatedBy);
+            changes.forEach((column, value) -> update.bind(column, column(value)));
+            return update.execute() == 1;
+        });
+    }
+
+    /** Gives a key a new token (regeneration), keeping everything else. @return whether it existed */
+    public boolean replaceToken(String token, String newToken, String newKeyName, Instant now) {
+        return database.jdbi().withHandle(handle -> handle.createUpdate(
+                        "update sluice_keys set token = :new_token, key_name = :key_name, updated_at = :now where token = :token")
+                .bind("new_token", newToken).bind("key_name", newKeyName).bind("now", Timestamp.from(now))
+                .bind("token", token).execute() == 1);
+    }
+
+    /** Deletes keys. @return the tokens that existed and are gone */
+    public List<String> delete(List<String> tokens) {
+        return database.jdbi().inTransaction(handle -> {
+            List<String> deleted = new ArrayList<>();
+            for (String token : tokens) {
+                if (handle.createUpdate("delete from sluice_keys where token = :token").bind("token", token).execute() == 1) {
+                    deleted.add(token);
+                }
+            }
+            return deleted;
+        });
+    }
+
+    /**
+     * One page of keys, newest first.
+     *
+     * @param filters equality filters by column: {@code user_id}, {@code team_id}, {@code key_alias}
+     * @param page    the page, from 1
+     * @param size    keys per page
+     * @return the page and the total count
+     */
+    public KeyPage list(Map<String, String> filters, int page, int size) {
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        for (String column : filters.keySet()) {
+            if (!Set.of("user_id", "team_id", "key_alias").contains(column)) {
+                throw new IllegalArgumentException("not a key filter: " + column);
+            }
+            where.append(" and ").append(column).append(" = :").append(column);
+        }
+        return database.jdbi().withHandle(handle -> {
+            Query count = handle.createQuery("select count(*) from sluice_keys" + where);
+            filters.forEach(count::bind);
+            long total = count.mapTo(Long.class).one();
+            Query select = handle.createQuery("select * from sluice_keys" + where
+                    + " order by created_at desc, token limit :limit offset :offset");
+            filters.forEach(select::bind);
+            List<KeyRecord> keys = select.bind("limit", size).bind("offset", (long) (page - 1) * size)
+                    .map((rs, ctx) -> read(rs)).list();
+            return new KeyPage(keys, total);
+        });
+    }
+
+    /** A page of keys and how many match in all. @param keys the page @param total all that match */
+    public record KeyPage(List<KeyRecord> keys, long total) {
+    }
+
+    private Object column(Object value) {
+        return switch (value) {
+            case null -> null;
+            case List<?> list -> write(list);
+            case Map<?, ?> map -> write(map);
+            case ObjectNode node -> write(node);
+            case TimeSpan span -> span.toString();
+            case Instant instant -> Timestamp.from(instant);
+            case Optional<?> optional -> column(optional.orElse(null));
+            default -> value;
+        };
+    }
+
+    private KeyRecord read(ResultSet rs) throws SQLException {
+        return new KeyRecord(rs.getString("token").trim(), rs.getString("key_name"),
+                Optional.ofNullable(rs.getString("key_alias")), Optional.ofNullable(rs.getString("user_id")),
+                Optional.ofNullable(rs.getString("team_id")), readList(rs.getString("models")),
+                readMap(rs.getString("aliases")), readObject(rs.getString("permissions")),
+                readObject(rs.getString("metadata")), Optional.ofNullable(rs.getBigDecimal("max_budget")),
+                Optional.ofNullable(rs.getBigDecimal("soft_budget")), rs.getBigDecimal("spend"),
+                Optional.ofNullable(rs.getString("budget_duration")).map(TimeSpan::parse),
+                instant(rs.getTimestamp("budget_reset_at")), optionalLong(rs, "tpm_limit"),
+                optionalLong(rs, "rpm_limit"), optionalLong(rs, "max_parallel_requests").map(Long::intValue),
+                instant(rs.getTimestamp("expires")), rs.getBoolean("blocked"),
+                Optional.ofNullable(rs.getString("created_by")), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<Instant> instant(Timestamp timestamp) {
+        return Optional.ofNullable(timestamp).map(Timestamp::toInstant);
+    }
+
+    private static Timestamp timestamp(Optional<Instant> instant) {
+        return instant.map(Timestamp::from).orElse(null);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot store as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private List<String> readList(String text) {
+        try {
+            return json.readValue(text, new TypeReference<List<String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sluice_keys.models is not a JSON list of strings", e);
+        }
+    }
+
+    private Map<String, String> readMap(String text) {
+        try {
+            return json.readValue(text, new TypeReference<LinkedHashMap<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sluice_keys.aliases is not a JSON map of strings", e);
+        }
+    }
+
+    private ObjectNode readObject(String text) {
+        try {
+            return (ObjectNode) json.readTree(text);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("a JSON object column of sluice_keys holds something else", e);
+        }
+    }
+}
