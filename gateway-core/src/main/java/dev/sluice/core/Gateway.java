@@ -26,6 +26,9 @@ import dev.sluice.core.routing.ModelCatalog;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.routing.ServedDeployment;
 import dev.sluice.core.routing.SimpleShufflePolicy;
+import dev.sluice.core.spend.PriceBook;
+import dev.sluice.core.spend.SpendFilter;
+import dev.sluice.core.spend.SpendLedger;
 import dev.sluice.core.store.Database;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
@@ -53,10 +56,12 @@ public final class Gateway implements AutoCloseable {
     private final DeploymentHealthCheck healthCheck;
     private final Database database;
     private final KeyService keys;
+    private final SpendLedger spend;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
-                    KeyService keys) {
+                    KeyService keys, SpendLedger spend) {
+        this.spend = spend;
         this.config = config;
         this.plugins = plugins;
         this.database = database;
@@ -82,10 +87,12 @@ public final class Gateway implements AutoCloseable {
         config.notices().forEach(notice -> LOG.warn("Config {}", notice));
         ObjectMapper json = jsonMapper(config.general().maxRequestBytes());
         Database database = Database.open(config.general().databaseUrl(), dataDir);
+        SpendLedger spend = new SpendLedger(database, dataDir.resolve("spend-journal.jsonl"), 100_000).start();
         PluginHost plugins;
         try {
             plugins = PluginHost.start(pluginsDir);
         } catch (RuntimeException e) {
+            spend.close();
             database.close();
             throw e;
         }
@@ -108,13 +115,15 @@ public final class Gateway implements AutoCloseable {
             List<GatewayFilter> filters = new ArrayList<>(plugins.extensions(GatewayFilter.class));
             filters.add(new AuthenticationFilter(authenticator));
             filters.add(new ModelAccessFilter());
+            filters.add(new SpendFilter(PriceBook.shipped(json), spend, Clock.systemUTC()));
             Pipeline pipeline = new Pipeline(filters, router::route);
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
-                    new DeploymentHealthCheck(catalog, transport, json), database, keys);
+                    new DeploymentHealthCheck(catalog, transport, json), database, keys, spend);
         } catch (RuntimeException e) {
             plugins.close();
+            spend.close();
             database.close();
             throw e;
         }
@@ -166,6 +175,11 @@ public final class Gateway implements AutoCloseable {
         return database;
     }
 
+    /** @return where spend is written */
+    public SpendLedger spend() {
+        return spend;
+    }
+
     /** @return key management, for the admin API */
     public KeyService keys() {
         return keys;
@@ -179,6 +193,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         plugins.close();
+        spend.close();
         database.close();
     }
 }

@@ -29,6 +29,9 @@ class VirtualKeysEndToEndTest {
                 model_list:
                   - {model_name: allowed, litellm_params: {model: mock/a}}
                   - {model_name: other, litellm_params: {model: mock/b}}
+                  - model_name: priced
+                    litellm_params: {model: mock/p}
+                    model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
                 general_settings: {master_key: %s}
                 """.formatted(MASTER_KEY));
     }
@@ -85,6 +88,23 @@ class VirtualKeysEndToEndTest {
         JsonNode deleted = json(admin("/key/delete", "{\"keys\":[\"" + key + "\"]}"));
         assertEquals(key, deleted.path("deleted_keys").path(0).asText());
         assertEquals(401, chat(key, "allowed").statusCode(), "a deleted key stops working at once");
+    }
+
+    @Test
+    void plainAndStreamedCallsAreChargedExactlyToTheKey() throws Exception {
+        String key = json(admin("/key/generate", "{}")).path("key").asText();
+        JsonNode usage = json(chat(key, "priced")).path("usage");
+        java.math.BigDecimal perCall = new java.math.BigDecimal("0.001").multiply(
+                java.math.BigDecimal.valueOf(usage.path("prompt_tokens").asLong())).add(new java.math.BigDecimal("0.002")
+                .multiply(java.math.BigDecimal.valueOf(usage.path("completion_tokens").asLong())));
+        HttpResponse<String> streamed = gateway.post("/v1/chat/completions",
+                "{\"model\":\"priced\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "Authorization", "Bearer " + key);
+        assertFalse(streamed.body().contains("\"usage\""), "the caller did not ask for usage");
+        assertTrue(gateway.server().gateway().spend().flush());
+        JsonNode info = json(gateway.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY));
+        assertEquals(0, perCall.multiply(java.math.BigDecimal.TWO).compareTo(info.path("info").path("spend").decimalValue()),
+                info.toString());
     }
 
     @Test

@@ -1,0 +1,149 @@
+package dev.sluice.core.spend;
+
+import dev.sluice.api.CallContext;
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.Deployment;
+import dev.sluice.api.FilterSlot;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.GatewayFilter;
+import dev.sluice.api.ModelRequest;
+import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
+import dev.sluice.api.Principal;
+import dev.sluice.api.Usage;
+import dev.sluice.core.routing.Router;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prices every admitted call from the usage its provider reported and hands the spend to the
+ * {@link SpendLedger}. Streamed calls are charged like plain ones: the stream is watched as it
+ * passes (the usage chunk the provider plugins always deliver), never buffered.
+ */
+public final class SpendFilter implements GatewayFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpendFilter.class);
+
+    private final PriceBook prices;
+    private final SpendLedger ledger;
+    private final Clock clock;
+    private final Set<String> unpriced = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param prices the price book
+     * @param ledger where spend goes
+     * @param clock  the time
+     */
+    public SpendFilter(PriceBook prices, SpendLedger ledger, Clock clock) {
+        this.prices = prices;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "spend";
+    }
+
+    @Override
+    public FilterSlot slot() {
+        return FilterSlot.ADMIT;
+    }
+
+    @Override
+    public ModelResult intercept(Chain chain) {
+        ModelRequest request = chain.request();
+        CallContext context = chain.context();
+        ModelResult result;
+        try {
+            result = chain.proceed(request);
+        } catch (GatewayException e) {
+            ledger.record(record(request, context, "failure", Usage.ZERO));
+            throw e;
+        }
+        return switch (result) {
+            case ModelResponse response -> {
+                ledger.record(record(request, context, "success", response.usage().orElse(Usage.ZERO)));
+                yield response;
+            }
+            case ChunkStream stream -> new MeteredStream(stream, request, context);
+        };
+    }
+
+    private SpendRecord record(ModelRequest request, CallContext context, String status, Usage usage) {
+        Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
+        BigDecimal cost = deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO);
+        Optional<Principal> caller = context.principal();
+        String keyToken = caller.map(Principal::subject).filter(subject -> subject.length() == 64).orElse(null);
+        return new SpendRecord(context.callId(), keyToken, caller.flatMap(Principal::keyAlias).orElse(null),
+                caller.flatMap(Principal::userId).orElse(null), caller.flatMap(Principal::teamId).orElse(null),
+                request.user().orElse(null), request.operation().name().toLowerCase(Locale.ROOT),
+                deployment.map(Deployment::qualifiedModel).orElse(null), request.model(),
+                deployment.map(Deployment::id).orElse(null), deployment.flatMap(Deployment::apiBase).orElse(null),
+                status, usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), cost, false,
+                context.startedAt(), clock.instant());
+    }
+
+    private BigDecimal cost(Deployment deployment, Usage usage) {
+        Optional<ModelPrice> price = prices.priceOf(deployment);
+        if (price.isEmpty()) {
+            if (unpriced.add(deployment.id())) {
+                LOG.warn("No price for deployment {} ({}): its calls are recorded at $0. Set model_info."
+                        + "input_cost_per_token and output_cost_per_token.", deployment.id(), deployment.qualifiedModel());
+            }
+            return BigDecimal.ZERO;
+        }
+        return price.get().cost(usage);
+    }
+
+    /** Passes chunks on as they come and records the spend once the stream ends or is closed. */
+    private final class MeteredStream implements ChunkStream {
+        private final ChunkStream stream;
+        private final ModelRequest request;
+        private final CallContext context;
+        private Usage usage = Usage.ZERO;
+        private String status = "cancelled";
+        private boolean recorded;
+
+        MeteredStream(ChunkStream stream, ModelRequest request, CallContext context) {
+            this.stream = stream;
+            this.request = request;
+            this.context = context;
+        }
+
+        @Override
+        public ChatChunk next() {
+            try {
+                ChatChunk chunk = stream.next();
+                if (chunk == null) {
+                    status = "success";
+                } else {
+                    chunk.usage().ifPresent(reported -> usage = reported);
+                }
+                return chunk;
+            } catch (RuntimeException e) {
+                status = "failure";
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                stream.close();
+            } finally {
+                if (!recorded) {
+                    recorded = true;
+                    ledger.record(record(request, context, status, usage));
+                }
+            }
+        }
+    }
+}
