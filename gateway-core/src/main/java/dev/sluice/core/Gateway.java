@@ -11,6 +11,8 @@ import dev.sluice.api.ModelResult;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.core.auth.AuthenticationFilter;
 import dev.sluice.core.auth.Authenticator;
+import dev.sluice.core.budget.BudgetCounters;
+import dev.sluice.core.budget.BudgetFilter;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
@@ -105,7 +107,9 @@ public final class Gateway implements AutoCloseable {
             }
             KeyService keys = new KeyService(new KeyStore(database, json), Clock.systemUTC());
             List<AuthStrategy> strategies = new ArrayList<>(plugins.extensions(AuthStrategy.class));
-            strategies.add(new VirtualKeyAuth(new KeyStore(database, json), keys, Clock.systemUTC(), Ticker.systemTicker()));
+            VirtualKeyAuth virtualKeys = new VirtualKeyAuth(new KeyStore(database, json), keys, Clock.systemUTC(),
+                    Ticker.systemTicker());
+            strategies.add(virtualKeys);
             Authenticator authenticator = new Authenticator(config.general().masterKey(), strategies);
             if (authenticator.open()) {
                 LOG.warn("No master_key is set: every caller is let in. Set general_settings.master_key "
@@ -115,7 +119,9 @@ public final class Gateway implements AutoCloseable {
             List<GatewayFilter> filters = new ArrayList<>(plugins.extensions(GatewayFilter.class));
             filters.add(new AuthenticationFilter(authenticator));
             filters.add(new ModelAccessFilter());
-            filters.add(new SpendFilter(PriceBook.shipped(json), spend, Clock.systemUTC()));
+            PriceBook prices = PriceBook.shipped(json);
+            filters.add(new BudgetFilter(virtualKeys, catalog, prices, new BudgetCounters()));
+            filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
             Pipeline pipeline = new Pipeline(filters, router::route);
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());

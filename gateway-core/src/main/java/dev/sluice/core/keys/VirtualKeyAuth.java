@@ -43,6 +43,11 @@ public final class VirtualKeyAuth implements AuthStrategy {
         service.onChange(cache::invalidate);
     }
 
+    /** @return the key with this token, from the same cache as authentication */
+    public Optional<KeyRecord> record(String token) {
+        return cache.get(token, store::find);
+    }
+
     @Override
     public String name() {
         return "virtual-key";
@@ -59,7 +64,7 @@ public final class VirtualKeyAuth implements AuthStrategy {
         if (presented.isEmpty()) {
             return Optional.empty();
         }
-        Optional<KeyRecord> key = cache.get(VirtualKeys.token(presented.get()), store::find);
+        Optional<KeyRecord> key = record(VirtualKeys.token(presented.get()));
         if (key.isEmpty()) {
             return Optional.empty();
         }

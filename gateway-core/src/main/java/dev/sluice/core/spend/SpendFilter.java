@@ -31,6 +31,9 @@ public final class SpendFilter implements GatewayFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpendFilter.class);
 
+    /** The call's cost in USD, set once its spend is recorded, for stages that settle budgets. */
+    public static final CallContext.Key<BigDecimal> COST = new CallContext.Key<>("cost", BigDecimal.class);
+
     private final PriceBook prices;
     private final SpendLedger ledger;
     private final Clock clock;
@@ -80,6 +83,7 @@ public final class SpendFilter implements GatewayFilter {
     private SpendRecord record(ModelRequest request, CallContext context, String status, Usage usage) {
         Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
         BigDecimal cost = deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO);
+        context.attribute(COST, cost);
         Optional<Principal> caller = context.principal();
         String keyToken = caller.map(Principal::subject).filter(subject -> subject.length() == 64).orElse(null);
         return new SpendRecord(context.callId(), keyToken, caller.flatMap(Principal::keyAlias).orElse(null),

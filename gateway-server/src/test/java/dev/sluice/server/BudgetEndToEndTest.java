@@ -1,0 +1,75 @@
+package dev.sluice.server;
+
+import static dev.sluice.server.RunningGateway.MASTER_KEY;
+import static dev.sluice.server.RunningGateway.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BudgetEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHundredConcurrentCallsAgainstABudgetForTenAdmitExactlyTen() throws Exception {
+        try (RunningGateway gateway = RunningGateway.start(dir, """
+                model_list:
+                  - model_name: priced
+                    litellm_params: {model: mock/p}
+                    model_info: {input_cost_per_token: 0, output_cost_per_token: 0.001}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY))) {
+            String probe = "{\"model\":\"priced\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            long completionTokens = json(gateway.postWithMasterKey("/v1/chat/completions", probe))
+                    .path("usage").path("completion_tokens").asLong();
+            BigDecimal perCall = new BigDecimal("0.001").multiply(BigDecimal.valueOf(completionTokens));
+            BigDecimal budget = perCall.multiply(BigDecimal.TEN);
+            String key = json(gateway.postWithMasterKey("/key/generate",
+                    "{\"max_budget\":" + budget.toPlainString() + "}")).path("key").asText();
+            String call = "{\"model\":\"priced\",\"max_tokens\":" + completionTokens
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> statuses = new ArrayList<>();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 100; i++) {
+                    statuses.add(clients.submit(() -> {
+                        start.await();
+                        return gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                                .header("Authorization", "Bearer " + key)
+                                .POST(HttpRequest.BodyPublishers.ofString(call)).build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode();
+                    }));
+                }
+                start.countDown();
+                int ok = 0;
+                int refused = 0;
+                for (Future<Integer> status : statuses) {
+                    ok += status.get() == 200 ? 1 : 0;
+                    refused += status.get() == 400 ? 1 : 0;
+                }
+                assertEquals(10, ok);
+                assertEquals(90, refused);
+            }
+            assertTrue(gateway.server().gateway().spend().flush());
+            BigDecimal recorded = json(gateway.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY))
+                    .path("info").path("spend").decimalValue();
+            assertEquals(0, budget.compareTo(recorded), "recorded " + recorded + " against a budget of " + budget);
+            HttpResponse<String> over = gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key);
+            assertEquals("budget_exceeded", json(over).path("error").path("type").asText());
+        }
+    }
+}
