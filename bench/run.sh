@@ -8,7 +8,8 @@
 #
 # Needs: nginx, libnginx-mod-http-lua, wrk, node (apt-get install nginx libnginx-mod-http-lua wrk).
 # Env: SCENARIOS ("c1 c50 rate200 stream slow stream-slow"), DURATION (10s), ROUNDS (3), WARMUP (30s), SLUICE_PORT (4000),
-#      JAVA_OPTS (extra JVM flags for the gateway), SHARED_BENCH (../shared/bench).
+#      JAVA_OPTS (extra JVM flags for the gateway), SHARED_BENCH (../shared/bench),
+#      SLUICE_CONFIG (bench/sluice-bench.yaml), LABEL_PREFIX (sluice).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
@@ -33,7 +34,9 @@ if [ ! -x "$dist/bin/sluice" ]; then
 fi
 
 start_sluice() { # start_sluice NAME PORT UPSTREAM_BASE
-  sed "s#http://127.0.0.1:18080#$3#" "$root/bench/sluice-bench.yaml" > "$RUN_DIR/$1.yaml"
+  sed "s#http://127.0.0.1:18080#$3#" "${SLUICE_CONFIG:-$root/bench/sluice-bench.yaml}" > "$RUN_DIR/$1.yaml"
+  "$dist/bin/sluice" --config "$RUN_DIR/$1.yaml" --host 127.0.0.1 --port "$2" \
+    rm -rf "$RUN_DIR/$1-data"
   "$dist/bin/sluice" --config "$RUN_DIR/$1.yaml" --host 127.0.0.1 --port "$2" \
     --data-dir "$RUN_DIR/$1-data" > "$RUN_DIR/$1.log" 2>&1 &
   echo $! > "$RUN_DIR/$1.pid"
@@ -73,13 +76,13 @@ for scenario in $scenarios; do
     *) hop_on http://127.0.0.1:18080 ;;
   esac
   case $scenario in
-    c1) LABEL=sluice-c1 TARGETS=$targets CONNECTIONS=1 THREADS=1 WARMUP=$warmup ./run.sh ;;
-    c50) LABEL=sluice-c50 TARGETS=$targets CONNECTIONS=50 THREADS=2 WARMUP=$warmup ./run.sh ;;
-    rate200) LABEL=sluice-rate200 TARGETS=$targets RATE=200 CONNECTIONS=10 THREADS=1 WARMUP=$warmup ./run.sh ;;
-    stream) LABEL=sluice-stream TARGETS=$targets ./stream.sh ;;
-    slow) UPSTREAM=$slow_upstream LABEL=sluice-slow50-c20 TARGETS=$slow_targets CONNECTIONS=20 THREADS=2 \
+    c1) LABEL=${LABEL_PREFIX:-sluice}-c1 TARGETS=$targets CONNECTIONS=1 THREADS=1 WARMUP=$warmup ./run.sh ;;
+    c50) LABEL=${LABEL_PREFIX:-sluice}-c50 TARGETS=$targets CONNECTIONS=50 THREADS=2 WARMUP=$warmup ./run.sh ;;
+    rate200) LABEL=${LABEL_PREFIX:-sluice}-rate200 TARGETS=$targets RATE=200 CONNECTIONS=10 THREADS=1 WARMUP=$warmup ./run.sh ;;
+    stream) LABEL=${LABEL_PREFIX:-sluice}-stream TARGETS=$targets ./stream.sh ;;
+    slow) UPSTREAM=$slow_upstream LABEL=${LABEL_PREFIX:-sluice}-slow50-c20 TARGETS=$slow_targets CONNECTIONS=20 THREADS=2 \
       WARMUP=$warmup ./run.sh ;;
-    stream-slow) UPSTREAM=$slow_upstream LABEL=sluice-stream-slow50 TARGETS=$slow_targets N=100 WARMUP_N=10 \
+    stream-slow) UPSTREAM=$slow_upstream LABEL=${LABEL_PREFIX:-sluice}-stream-slow50 TARGETS=$slow_targets N=100 WARMUP_N=10 \
       ./stream.sh ;;
     *) echo "bench: unknown scenario $scenario" >&2; exit 2 ;;
   esac

@@ -89,7 +89,8 @@ public final class Gateway implements AutoCloseable {
         config.notices().forEach(notice -> LOG.warn("Config {}", notice));
         ObjectMapper json = jsonMapper(config.general().maxRequestBytes());
         Database database = Database.open(config.general().databaseUrl(), dataDir);
-        SpendLedger spend = new SpendLedger(database, dataDir.resolve("spend-journal.jsonl"), 100_000).start();
+        SpendLedger spend = new SpendLedger(database, dataDir.resolve("spend-journal.jsonl"), 100_000,
+                !config.general().disableSpendLogs()).start();
         PluginHost plugins;
         try {
             plugins = PluginHost.start(pluginsDir);

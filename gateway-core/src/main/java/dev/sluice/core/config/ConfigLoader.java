@@ -122,7 +122,9 @@ public final class ConfigLoader {
                 })
                 .orElse(GeneralSettings.DEFAULT_MAX_REQUEST_BYTES);
         boolean openHealth = general.get("disable_auth_on_health_endpoint").bool().orElse(false);
-        return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth);
+        boolean noSpendLogs = general.get("disable_spend_logs").bool().orElse(false);
+        return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth,
+                noSpendLogs);
     }
 
     private static List<DeploymentConfig> modelList(ConfigNode list, Duration defaultTimeout) {

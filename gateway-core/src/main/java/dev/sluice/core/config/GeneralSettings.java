@@ -11,9 +11,10 @@ import java.util.Optional;
  * @param databaseUrl                 {@code database_url} or {@code DATABASE_URL}; without one, the embedded database
  * @param maxRequestBytes             {@code max_request_size_mb}, in bytes
  * @param disableAuthOnHealthEndpoint {@code disable_auth_on_health_endpoint}
+ * @param disableSpendLogs            {@code disable_spend_logs}: keep spend totals, not a row per call
  */
 public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> databaseUrl, long maxRequestBytes,
-                              boolean disableAuthOnHealthEndpoint) {
+                              boolean disableAuthOnHealthEndpoint, boolean disableSpendLogs) {
 
     /** The request size limit when {@code max_request_size_mb} is not set. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;

@@ -44,6 +44,7 @@ public final class SpendLedger implements AutoCloseable {
     private final Path journal;
     private final ObjectMapper json;
     private final int memoryLimit;
+    private final boolean keepLogs;
     private final ConcurrentLinkedQueue<SpendRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final List<SpendRecord> retrying = new ArrayList<>();
@@ -55,9 +56,12 @@ public final class SpendLedger implements AutoCloseable {
      * @param database    where spend goes
      * @param journal     the file records wait in beyond the memory bound
      * @param memoryLimit how many records may wait in memory
+     * @param keepLogs    whether to write a log row per call ({@code disable_spend_logs} turns it
+     *                    off); keys' spend totals are kept either way
      */
-    public SpendLedger(Database database, Path journal, int memoryLimit) {
+    public SpendLedger(Database database, Path journal, int memoryLimit, boolean keepLogs) {
         this.database = database;
+        this.keepLogs = keepLogs;
         this.journal = journal;
         this.json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
                 .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).build();
@@ -101,15 +105,13 @@ public final class SpendLedger implements AutoCloseable {
                 inMemory.add(record);
             }
             List<SpendRecord> journalled = readJournal();
-            List<SpendRecord> batch = new ArrayList<>(journalled);
-            batch.addAll(inMemory);
-            if (batch.isEmpty()) {
+            if (journalled.isEmpty() && inMemory.isEmpty()) {
                 return true;
             }
+            List<SpendRecord> batch = new ArrayList<>(journalled);
+            batch.addAll(inMemory);
             try {
-                for (int from = 0; from < batch.size(); from += BATCH) {
-                    write(batch.subList(from, Math.min(batch.size(), from + BATCH)));
-                }
+                write(batch);
                 deleteJournal();
                 return true;
             } catch (RuntimeException e) {
@@ -121,25 +123,43 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
-    private void write(List<SpendRecord> batch) {
+    /**
+     * Writes records in one transaction: log rows as one JDBC batch, then one spend update per key.
+     * Ids already in the table (a retried batch, the journal) are looked up first, one query per
+     * thousand, and skipped with repeats inside the batch, so no record is counted twice and no
+     * duplicate can fail a batch, and every retry after it, forever.
+     */
+    private void write(List<SpendRecord> records) {
         database.jdbi().useTransaction(handle -> {
-            for (SpendRecord record : batch) {
-                // A retried batch may hold records already written: those are skipped. (Checked with a
-                // query rather than ON CONFLICT, which H2 does not take; request ids are unique per
-                // call, so only this ledger's own retries can repeat one.)
-                boolean written = handle.createQuery("select count(*) from sluice_spend_logs where request_id = :id")
-                        .bind("id", record.requestId()).mapTo(Integer.class).one() > 0;
-                if (written) {
-                    continue;
+            if (!keepLogs) {
+                addToKeys(handle, records);
+                return;
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int from = 0; from < records.size(); from += BATCH) {
+                List<String> ids = records.subList(from, Math.min(records.size(), from + BATCH)).stream()
+                        .map(SpendRecord::requestId).toList();
+                seen.addAll(handle.createQuery("select request_id from sluice_spend_logs where request_id in (<ids>)")
+                        .bindList("ids", ids).mapTo(String.class).list());
+            }
+            List<SpendRecord> rows = new ArrayList<>(records.size());
+            for (SpendRecord record : records) {
+                if (seen.add(record.requestId())) {
+                    rows.add(record);
                 }
-                int inserted = handle.createUpdate("""
-                        insert into sluice_spend_logs (request_id, api_key, key_alias, user_id, team_id, end_user,
-                            call_type, model, model_group, model_id, api_base, status, prompt_tokens, completion_tokens,
-                            cached_tokens, total_tokens, spend, cache_hit, start_time, end_time)
-                        values (:request_id, :api_key, :key_alias, :user_id, :team_id, :end_user, :call_type, :model,
-                            :model_group, :model_id, :api_base, :status, :prompt_tokens, :completion_tokens,
-                            :cached_tokens, :total_tokens, :spend, :cache_hit, :start_time, :end_time)""")
-                        .bind("request_id", record.requestId()).bind("api_key", record.keyToken())
+            }
+            if (rows.isEmpty()) {
+                return;
+            }
+            var insert = handle.prepareBatch("""
+                    insert into sluice_spend_logs (request_id, api_key, key_alias, user_id, team_id, end_user,
+                        call_type, model, model_group, model_id, api_base, status, prompt_tokens, completion_tokens,
+                        cached_tokens, total_tokens, spend, cache_hit, start_time, end_time)
+                    values (:request_id, :api_key, :key_alias, :user_id, :team_id, :end_user, :call_type, :model,
+                        :model_group, :model_id, :api_base, :status, :prompt_tokens, :completion_tokens,
+                        :cached_tokens, :total_tokens, :spend, :cache_hit, :start_time, :end_time)""");
+            for (SpendRecord record : rows) {
+                insert.bind("request_id", record.requestId()).bind("api_key", record.keyToken())
                         .bind("key_alias", record.keyAlias()).bind("user_id", record.userId())
                         .bind("team_id", record.teamId()).bind("end_user", record.endUser())
                         .bind("call_type", record.callType()).bind("model", record.model())
@@ -151,13 +171,24 @@ public final class SpendLedger implements AutoCloseable {
                         .bind("spend", record.spend()).bind("cache_hit", record.cacheHit())
                         .bind("start_time", Timestamp.from(record.startTime()))
                         .bind("end_time", Timestamp.from(record.endTime()))
-                        .execute();
-                if (inserted == 1 && record.keyToken() != null && record.spend().signum() != 0) {
-                    handle.createUpdate("update sluice_keys set spend = spend + :spend where token = :token")
-                            .bind("spend", record.spend()).bind("token", record.keyToken()).execute();
-                }
+                        .add();
             }
+            insert.execute();
+            addToKeys(handle, rows);
         });
+    }
+
+    /** Adds the records' costs to their keys' spend: one update per key. */
+    private static void addToKeys(org.jdbi.v3.core.Handle handle, List<SpendRecord> records) {
+        java.util.Map<String, java.math.BigDecimal> byKey = new java.util.HashMap<>();
+        for (SpendRecord record : records) {
+            if (record.keyToken() != null && record.spend().signum() != 0) {
+                byKey.merge(record.keyToken(), record.spend(), java.math.BigDecimal::add);
+            }
+        }
+        byKey.forEach((token, spend) -> handle.createUpdate(
+                        "update sluice_keys set spend = spend + :spend where token = :token")
+                .bind("spend", spend).bind("token", token).execute());
     }
 
     /**

@@ -60,8 +60,9 @@ public final class Database implements AutoCloseable {
             description = url.jdbcUrl();
         } else {
             Path file = dataDir.toAbsolutePath().resolve("sluice");
+            // CACHE_SIZE (KB) bounds H2's page cache inside the gateway's heap.
             config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH");
+                    + "DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=16384");
             config.setUsername("sluice");
             config.setPassword("");
             config.setMaximumPoolSize(4);

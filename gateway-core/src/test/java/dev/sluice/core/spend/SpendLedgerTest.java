@@ -71,7 +71,7 @@ class SpendLedgerTest {
     void everyRecordIsWrittenOnceAndTheKeysSpendIsExact(Dialect dialect) throws Exception {
         database = TestDatabases.open(dialect, dir);
         String token = newKeyToken();
-        SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000);
+        SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true);
         BigDecimal expected = BigDecimal.ZERO;
         for (int i = 0; i < 300; i++) {
             String cost = "0.0000" + (i % 10) + "3";
@@ -88,10 +88,23 @@ class SpendLedgerTest {
     }
 
     @Test
+    void withSpendLogsDisabledKeysStillCountEveryCallButNoRowsAreWritten() throws Exception {
+        database = TestDatabases.open(Dialect.H2, dir);
+        String token = newKeyToken();
+        SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, false);
+        for (int i = 0; i < 40; i++) {
+            ledger.record(spend("r-" + i, token, "0.025"));
+        }
+        assertTrue(ledger.flush());
+        assertEquals(0, logRows());
+        assertEquals(0, BigDecimal.ONE.compareTo(keySpend(token)));
+    }
+
+    @Test
     void aDatabaseOutageMidRunLosesNothing() throws Exception {
         database = TestDatabases.open(Dialect.POSTGRESQL, dir);
         String token = newKeyToken();
-        SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000);
+        SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true);
         for (int i = 0; i < 50; i++) {
             ledger.record(spend("before-" + i, token, "0.01"));
         }
@@ -113,7 +126,7 @@ class SpendLedgerTest {
         database = TestDatabases.open(Dialect.POSTGRESQL, dir);
         String token = newKeyToken();
         Path journal = dir.resolve("journal.jsonl");
-        SpendLedger ledger = new SpendLedger(database, journal, 10);
+        SpendLedger ledger = new SpendLedger(database, journal, 10, true);
         database.jdbi().useHandle(h -> h.execute("alter table sluice_spend_logs rename to sluice_spend_logs_away"));
         for (int i = 0; i < 25; i++) {
             ledger.record(spend("r-" + i, token, "0.1"));
@@ -124,7 +137,7 @@ class SpendLedgerTest {
         ledger.close();
         assertEquals(25, Files.readAllLines(journal).size(), "every record is in the journal, once");
         database.jdbi().useHandle(h -> h.execute("alter table sluice_spend_logs_away rename to sluice_spend_logs"));
-        SpendLedger restarted = new SpendLedger(database, journal, 10);
+        SpendLedger restarted = new SpendLedger(database, journal, 10, true);
         assertEquals(25, restarted.pending());
         assertTrue(restarted.flush());
         assertFalse(Files.exists(journal));

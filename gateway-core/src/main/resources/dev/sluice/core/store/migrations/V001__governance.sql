@@ -1,6 +1,8 @@
 -- Keys, teams, users, customers, budgets and spend, in SQL that PostgreSQL and H2 (in
 -- PostgreSQL mode) both take. Money is numeric(20,10): exact, as spend must be. Lists and maps
--- (models, metadata, ...) are JSON text. Every query the admin API makes has an index.
+-- (models, metadata, ...) are JSON text. Every query the admin API makes has an index; the spend
+-- log, written once per call, carries only the indexes its queries use (each one costs every
+-- insert), and gains more with the report queries that need them.
 
 create table sluice_budgets (
     budget_id varchar(64) primary key,
@@ -139,7 +141,3 @@ create table sluice_spend_logs (
 );
 create index sluice_spend_logs_time on sluice_spend_logs (start_time);
 create index sluice_spend_logs_key on sluice_spend_logs (api_key, start_time);
-create index sluice_spend_logs_team on sluice_spend_logs (team_id, start_time);
-create index sluice_spend_logs_user on sluice_spend_logs (user_id, start_time);
-create index sluice_spend_logs_end_user on sluice_spend_logs (end_user, start_time);
-create index sluice_spend_logs_model on sluice_spend_logs (model_group, start_time);
