@@ -35,8 +35,7 @@ fi
 
 start_sluice() { # start_sluice NAME PORT UPSTREAM_BASE
   sed "s#http://127.0.0.1:18080#$3#" "${SLUICE_CONFIG:-$root/bench/sluice-bench.yaml}" > "$RUN_DIR/$1.yaml"
-  "$dist/bin/sluice" --config "$RUN_DIR/$1.yaml" --host 127.0.0.1 --port "$2" \
-    rm -rf "$RUN_DIR/$1-data"
+  rm -rf "$RUN_DIR/$1-data"
   "$dist/bin/sluice" --config "$RUN_DIR/$1.yaml" --host 127.0.0.1 --port "$2" \
     --data-dir "$RUN_DIR/$1-data" > "$RUN_DIR/$1.log" 2>&1 &
   echo $! > "$RUN_DIR/$1.pid"
