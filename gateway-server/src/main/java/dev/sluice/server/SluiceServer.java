@@ -48,6 +48,7 @@ public final class SluiceServer implements AutoCloseable {
             new InfoRoutes(gateway, responses, errors).register(routing);
             new ModelRoutes(gateway, errors).register(routing);
             new KeyRoutes(gateway, responses, errors).register(routing);
+            new SpendRoutes(gateway, responses, errors).register(routing);
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
                     "No route for " + req.prologue().method().text() + " " + req.path().path()
                             + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",

@@ -105,6 +105,20 @@ class VirtualKeysEndToEndTest {
         JsonNode info = json(gateway.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY));
         assertEquals(0, perCall.multiply(java.math.BigDecimal.TWO).compareTo(info.path("info").path("spend").decimalValue()),
                 info.toString());
+
+        JsonNode logs = json(gateway.get("/spend/logs?api_key=" + key, "Authorization", "Bearer " + MASTER_KEY));
+        assertEquals(2, logs.size(), logs.toString());
+        for (JsonNode row : logs) {
+            assertEquals("success", row.path("status").asText());
+            assertEquals("priced", row.path("model_group").asText());
+            assertEquals(0, perCall.compareTo(row.path("spend").decimalValue()));
+        }
+        JsonNode own = json(gateway.get("/spend/logs", "Authorization", "Bearer " + key));
+        assertEquals(2, own.size(), "a key sees its own rows");
+        assertEquals(1, json(gateway.get("/spend/logs?page_size=1&page=2&api_key=" + key,
+                "Authorization", "Bearer " + MASTER_KEY)).size());
+        assertEquals(400, gateway.get("/spend/logs?start_date=2026-01-01&end_date=2026-06-01",
+                "Authorization", "Bearer " + MASTER_KEY).statusCode());
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,6 +86,31 @@ class SpendLedgerTest {
         assertEquals(300, logRows());
         assertEquals(0, expected.compareTo(keySpend(token)), "a repeated request id is never counted twice");
         assertEquals(0, ledger.pending());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void logsAreReadNewestFirstWithinTheirWindowAndFilters(Dialect dialect) throws Exception {
+        database = TestDatabases.open(dialect, dir);
+        String token = newKeyToken();
+        SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true);
+        Instant base = Instant.parse("2026-11-22T10:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            Instant at = base.plusSeconds(60L * i);
+            ledger.record(new SpendRecord("r" + i, i < 3 ? token : null, null, "u" + (i % 2), null, null, "chat",
+                    "m", "g", "d", null, "success", 1, 1, 0, new BigDecimal("0.5"), false, at, at));
+        }
+        assertTrue(ledger.flush());
+        SpendQueries queries = new SpendQueries(database);
+        List<SpendRecord> all = queries.logs(Map.of(), base, base.plusSeconds(3600), 1, 10);
+        assertEquals(List.of("r4", "r3", "r2", "r1", "r0"), all.stream().map(SpendRecord::requestId).toList());
+        assertEquals(List.of("r2", "r1", "r0"), queries.logs(Map.of("api_key", token), base, base.plusSeconds(3600), 1, 10)
+                .stream().map(SpendRecord::requestId).toList());
+        assertEquals(List.of("r2"), queries.logs(Map.of("user_id", "u0"), base, base.plusSeconds(3600), 2, 1)
+                .stream().map(SpendRecord::requestId).toList());
+        assertEquals(List.of("r1", "r0"), queries.logs(Map.of(), base, base.plusSeconds(120), 1, 10)
+                .stream().map(SpendRecord::requestId).toList());
+        assertEquals(token, all.get(2).keyToken());
     }
 
     @Test
