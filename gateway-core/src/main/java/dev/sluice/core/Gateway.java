@@ -20,6 +20,8 @@ import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
 import dev.sluice.core.keys.ModelAccessFilter;
 import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.limits.RateLimitFilter;
+import dev.sluice.core.limits.RateLimiter;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.pipeline.Pipeline;
 import dev.sluice.core.plugin.PluginHost;
@@ -121,6 +123,7 @@ public final class Gateway implements AutoCloseable {
             filters.add(new AuthenticationFilter(authenticator));
             filters.add(new ModelAccessFilter());
             PriceBook prices = PriceBook.shipped(json);
+            filters.add(new RateLimitFilter(virtualKeys, new RateLimiter(Clock.systemUTC())));
             filters.add(new BudgetFilter(virtualKeys, catalog, prices, new BudgetCounters()));
             filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
             Pipeline pipeline = new Pipeline(filters, router::route);

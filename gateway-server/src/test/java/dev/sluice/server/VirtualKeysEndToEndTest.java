@@ -122,6 +122,22 @@ class VirtualKeysEndToEndTest {
     }
 
     @Test
+    void aKeysRpmLimitAnswers429WithRetryAfterAndRateLimitHeaders() {
+        String key = json(admin("/key/generate", "{\"rpm_limit\":2,\"tpm_limit\":100000}")).path("key").asText();
+        HttpResponse<String> first = chat(key, "allowed");
+        assertEquals(200, first.statusCode());
+        assertEquals("2", first.headers().firstValue("x-ratelimit-limit-requests").orElseThrow());
+        assertEquals("1", first.headers().firstValue("x-ratelimit-remaining-requests").orElseThrow());
+        assertEquals("100000", first.headers().firstValue("x-ratelimit-limit-tokens").orElseThrow());
+        assertEquals(200, chat(key, "allowed").statusCode());
+        HttpResponse<String> third = chat(key, "allowed");
+        assertEquals(429, third.statusCode());
+        assertEquals("rate_limit_error", json(third).path("error").path("type").asText());
+        long retryAfter = Long.parseLong(third.headers().firstValue("retry-after").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "retry-after " + retryAfter);
+    }
+
+    @Test
     void regeneratingGivesANewKeyAndRetiresTheOld() {
         String old = json(admin("/key/generate", "{}")).path("key").asText();
         String fresh = json(admin("/key/" + old + "/regenerate", "")).path("key").asText();

@@ -34,6 +34,9 @@ public final class SpendFilter implements GatewayFilter {
     /** The call's cost in USD, set once its spend is recorded, for stages that settle budgets. */
     public static final CallContext.Key<BigDecimal> COST = new CallContext.Key<>("cost", BigDecimal.class);
 
+    /** The call's total tokens, set with {@link #COST}, for stages that count tokens per minute. */
+    public static final CallContext.Key<Long> TOKENS = new CallContext.Key<>("tokens", Long.class);
+
     private final PriceBook prices;
     private final SpendLedger ledger;
     private final Clock clock;
@@ -84,6 +87,7 @@ public final class SpendFilter implements GatewayFilter {
         Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
         BigDecimal cost = deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO);
         context.attribute(COST, cost);
+        context.attribute(TOKENS, usage.totalTokens());
         Optional<Principal> caller = context.principal();
         String keyToken = caller.map(Principal::subject).filter(subject -> subject.length() == 64).orElse(null);
         return new SpendRecord(context.callId(), keyToken, caller.flatMap(Principal::keyAlias).orElse(null),

@@ -1,0 +1,89 @@
+package dev.sluice.core.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.api.ErrorKind;
+import dev.sluice.api.GatewayException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+
+    /** A clock moved by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-11-22T10:00:15Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final RateLimiter limiter = new RateLimiter(clock);
+
+    private static RateLimiter.Limits limits(Long rpm, Long tpm, Integer parallel) {
+        return new RateLimiter.Limits(Optional.ofNullable(rpm), Optional.ofNullable(tpm), Optional.ofNullable(parallel));
+    }
+
+    @Test
+    void requestsPerMinuteAreCountedInMinuteWindowsWithTheWaitInRetryAfter() {
+        for (int i = 0; i < 3; i++) {
+            RateLimiter.Permit permit = limiter.admit("k", "key k", limits(3L, null, null));
+            assertEquals(2 - i, permit.remainingRequests());
+            permit.finish(0);
+        }
+        GatewayException e = assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(3L, null, null)));
+        assertEquals(429, e.status());
+        assertEquals(ErrorKind.RATE_LIMITED, e.kind());
+        assertEquals(Duration.ofSeconds(45), e.retryAfter().orElseThrow());
+        clock.now = clock.now.plusSeconds(45);
+        limiter.admit("k", "key k", limits(3L, null, null)).finish(0);
+    }
+
+    @Test
+    void tokensPerMinuteCountWhatFinishedCallsUsed() {
+        limiter.admit("k", "key k", limits(null, 100L, null)).finish(60);
+        RateLimiter.Permit second = limiter.admit("k", "key k", limits(null, 100L, null));
+        assertEquals(40, second.remainingTokens());
+        second.finish(50);
+        assertTrue(assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(null, 100L, null)))
+                .getMessage().contains("tpm_limit"));
+    }
+
+    @Test
+    void parallelCallsAreCappedUntilOneFinishes() {
+        RateLimiter.Permit first = limiter.admit("k", "key k", limits(null, null, 2));
+        limiter.admit("k", "key k", limits(null, null, 2));
+        assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(null, null, 2)));
+        first.finish(0);
+        first.finish(0);
+        limiter.admit("k", "key k", limits(null, null, 2));
+        assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(null, null, 2)),
+                "finishing twice frees one slot only");
+    }
+
+    @Test
+    void subjectsAreCountedApart() {
+        limiter.admit("a", "key a", limits(1L, null, null));
+        limiter.admit("b", "key b", limits(1L, null, null));
+        assertThrows(GatewayException.class, () -> limiter.admit("a", "key a", limits(1L, null, null)));
+    }
+}
