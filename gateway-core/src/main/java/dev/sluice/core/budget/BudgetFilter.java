@@ -1,16 +1,13 @@
 package dev.sluice.core.budget;
 
 import dev.sluice.api.CallContext;
-import dev.sluice.api.ChatChunk;
-import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayFilter;
-import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ModelResult;
-import dev.sluice.api.Principal;
 import dev.sluice.core.keys.KeyRecord;
 import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.pipeline.CallEnd;
 import dev.sluice.core.routing.ModelCatalog;
 import dev.sluice.core.spend.PriceBook;
 import dev.sluice.core.spend.SpendFilter;
@@ -61,8 +58,7 @@ public final class BudgetFilter implements GatewayFilter {
 
     @Override
     public ModelResult intercept(Chain chain) {
-        Optional<KeyRecord> key = chain.context().principal().map(Principal::subject)
-                .filter(subject -> subject.length() == 64).flatMap(keys::record);
+        Optional<KeyRecord> key = keys.callerKey(chain.context());
         if (key.isEmpty() || key.get().maxBudget().isEmpty()) {
             return chain.proceed(chain.request());
         }
@@ -72,49 +68,10 @@ public final class BudgetFilter implements GatewayFilter {
         KeyRecord record = key.get();
         BudgetCounters.Reservation reservation = counters.reserve("key:" + record.token(), "key " + record.keyName(),
                 record.maxBudget().get(), most, record::spend);
-        ModelResult result;
-        try {
-            result = chain.proceed(chain.request());
-        } catch (RuntimeException e) {
-            reservation.release();
-            throw e;
-        }
-        return switch (result) {
-            case ModelResponse response -> {
-                reservation.settle(cost(chain.context()));
-                yield response;
-            }
-            case ChunkStream stream -> new SettlingStream(stream, reservation, chain.context());
-        };
+        return CallEnd.proceed(chain, () -> reservation.settle(cost(chain.context())), reservation::release);
     }
 
     private static BigDecimal cost(CallContext context) {
         return context.attribute(SpendFilter.COST).orElse(BigDecimal.ZERO);
-    }
-
-    private static final class SettlingStream implements ChunkStream {
-        private final ChunkStream stream;
-        private final BudgetCounters.Reservation reservation;
-        private final CallContext context;
-
-        SettlingStream(ChunkStream stream, BudgetCounters.Reservation reservation, CallContext context) {
-            this.stream = stream;
-            this.reservation = reservation;
-            this.context = context;
-        }
-
-        @Override
-        public ChatChunk next() {
-            return stream.next();
-        }
-
-        @Override
-        public void close() {
-            try {
-                stream.close();
-            } finally {
-                reservation.settle(cost(context));
-            }
-        }
     }
 }

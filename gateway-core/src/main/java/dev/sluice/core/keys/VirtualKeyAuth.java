@@ -43,6 +43,11 @@ public final class VirtualKeyAuth implements AuthStrategy {
         service.onChange(cache::invalidate);
     }
 
+    /** @return the virtual key the call was made with, if it was made with one */
+    public Optional<KeyRecord> callerKey(dev.sluice.api.CallContext context) {
+        return context.principal().map(Principal::subject).filter(VirtualKeys::isToken).flatMap(this::record);
+    }
+
     /** @return the key with this token, from the same cache as authentication */
     public Optional<KeyRecord> record(String token) {
         return cache.get(token, store::find);

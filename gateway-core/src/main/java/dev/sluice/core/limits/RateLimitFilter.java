@@ -1,15 +1,12 @@
 package dev.sluice.core.limits;
 
 import dev.sluice.api.CallContext;
-import dev.sluice.api.ChatChunk;
-import dev.sluice.api.ChunkStream;
 import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayFilter;
-import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ModelResult;
-import dev.sluice.api.Principal;
 import dev.sluice.core.keys.KeyRecord;
 import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.pipeline.CallEnd;
 import dev.sluice.core.spend.SpendFilter;
 import java.util.Optional;
 
@@ -50,8 +47,7 @@ public final class RateLimitFilter implements GatewayFilter {
 
     @Override
     public ModelResult intercept(Chain chain) {
-        Optional<KeyRecord> key = chain.context().principal().map(Principal::subject)
-                .filter(subject -> subject.length() == 64).flatMap(keys::record);
+        Optional<KeyRecord> key = keys.callerKey(chain.context());
         RateLimiter.Limits limits = key.map(k -> new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(),
                 k.maxParallelRequests())).orElse(null);
         if (limits == null || !limits.any()) {
@@ -67,34 +63,7 @@ public final class RateLimitFilter implements GatewayFilter {
             context.responseHeader("x-ratelimit-limit-tokens", Long.toString(tpm));
             context.responseHeader("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, permit.remainingTokens())));
         });
-        ModelResult result;
-        try {
-            result = chain.proceed(chain.request());
-        } catch (RuntimeException e) {
-            permit.finish(0);
-            throw e;
-        }
-        return switch (result) {
-            case ModelResponse response -> {
-                permit.finish(tokens(context));
-                yield response;
-            }
-            case ChunkStream stream -> new ChunkStream() {
-                @Override
-                public ChatChunk next() {
-                    return stream.next();
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        stream.close();
-                    } finally {
-                        permit.finish(tokens(context));
-                    }
-                }
-            };
-        };
+        return CallEnd.proceed(chain, () -> permit.finish(tokens(context)), () -> permit.finish(0));
     }
 
     private static long tokens(CallContext context) {

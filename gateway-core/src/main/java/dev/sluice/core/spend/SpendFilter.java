@@ -12,6 +12,7 @@ import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ModelResult;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Usage;
+import dev.sluice.core.keys.VirtualKeys;
 import dev.sluice.core.routing.Router;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -89,7 +90,7 @@ public final class SpendFilter implements GatewayFilter {
         context.attribute(COST, cost);
         context.attribute(TOKENS, usage.totalTokens());
         Optional<Principal> caller = context.principal();
-        String keyToken = caller.map(Principal::subject).filter(subject -> subject.length() == 64).orElse(null);
+        String keyToken = caller.map(Principal::subject).filter(VirtualKeys::isToken).orElse(null);
         return new SpendRecord(context.callId(), keyToken, caller.flatMap(Principal::keyAlias).orElse(null),
                 caller.flatMap(Principal::userId).orElse(null), caller.flatMap(Principal::teamId).orElse(null),
                 request.user().orElse(null), request.operation().name().toLowerCase(Locale.ROOT),

@@ -13,6 +13,7 @@ import dev.sluice.api.Headers;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Role;
 import dev.sluice.api.Secret;
+import dev.sluice.testkit.TestHeaders;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,18 +26,7 @@ class AuthenticatorTest {
     private static final String MASTER = "sk-master-0123456789";
 
     private static Headers headers(Map<String, String> values) {
-        return new Headers() {
-            @Override
-            public Optional<String> first(String name) {
-                return values.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                        .map(Map.Entry::getValue).findFirst();
-            }
-
-            @Override
-            public List<String> all(String name) {
-                return first(name).map(List::of).orElse(List.of());
-            }
-        };
+        return TestHeaders.of(values);
     }
 
     private final Authenticator authenticator = new Authenticator(Optional.of(new Secret(MASTER)), List.of());

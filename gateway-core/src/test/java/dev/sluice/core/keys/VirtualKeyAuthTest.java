@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Credentials;
 import dev.sluice.api.GatewayException;
-import dev.sluice.api.Headers;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Secret;
 import dev.sluice.core.store.Database;
 import dev.sluice.core.store.Dialect;
 import dev.sluice.core.store.TestDatabases;
+import dev.sluice.testkit.ManualClock;
+import dev.sluice.testkit.TestHeaders;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,35 +33,7 @@ class VirtualKeyAuthTest {
     private KeyService service;
     private VirtualKeyAuth auth;
     private final AtomicLong tickerNanos = new AtomicLong();
-    private final MutableClock clock = new MutableClock(KeyServiceTest.NOW);
-
-    /** A clock tests move forward by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
+    private final ManualClock clock = new ManualClock(KeyServiceTest.NOW);
 
     @BeforeEach
     void open() {
@@ -81,18 +49,7 @@ class VirtualKeyAuthTest {
     }
 
     private Optional<Principal> present(String key) {
-        Headers none = new Headers() {
-            @Override
-            public Optional<String> first(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<String> all(String name) {
-                return List.of();
-            }
-        };
-        return auth.authenticate(new Credentials(Optional.of(new Secret(key)), none, "127.0.0.1"));
+        return auth.authenticate(new Credentials(Optional.of(new Secret(key)), TestHeaders.none(), "127.0.0.1"));
     }
 
     private String generate(String json) throws Exception {

@@ -6,37 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
-import java.time.Clock;
+import dev.sluice.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
 
-    /** A clock moved by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-22T10:00:15Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:15Z"));
     private final RateLimiter limiter = new RateLimiter(clock);
 
     private static RateLimiter.Limits limits(Long rpm, Long tpm, Integer parallel) {
@@ -54,7 +32,7 @@ class RateLimiterTest {
         assertEquals(429, e.status());
         assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         assertEquals(Duration.ofSeconds(45), e.retryAfter().orElseThrow());
-        clock.now = clock.now.plusSeconds(45);
+        clock.advance(Duration.ofSeconds(45));
         limiter.admit("k", "key k", limits(3L, null, null)).finish(0);
     }
 

@@ -11,13 +11,12 @@ import dev.sluice.api.ErrorKind;
 import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.GatewayFilter;
-import dev.sluice.api.Headers;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ModelResult;
+import dev.sluice.testkit.TestHeaders;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -25,17 +24,6 @@ import org.junit.jupiter.api.Test;
 class PipelineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Headers NO_HEADERS = new Headers() {
-        @Override
-        public Optional<String> first(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<String> all(String name) {
-            return List.of();
-        }
-    };
 
     private final List<String> trace = new ArrayList<>();
 
@@ -44,7 +32,7 @@ class PipelineTest {
     }
 
     private static GatewayCallContext context() {
-        return new GatewayCallContext("call-1", Instant.EPOCH, 0, NO_HEADERS, "127.0.0.1");
+        return new GatewayCallContext("call-1", Instant.EPOCH, 0, TestHeaders.none(), "127.0.0.1");
     }
 
     private GatewayFilter filter(String name, FilterSlot slot, int weight, Function<GatewayFilter.Chain, ModelResult> body) {

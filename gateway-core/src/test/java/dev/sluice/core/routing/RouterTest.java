@@ -12,7 +12,6 @@ import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
-import dev.sluice.api.Headers;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
@@ -21,10 +20,10 @@ import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.testkit.JdkHttpTransport;
+import dev.sluice.testkit.TestHeaders;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -79,18 +78,7 @@ class RouterTest {
     }
 
     private static GatewayCallContext context() {
-        Headers none = new Headers() {
-            @Override
-            public Optional<String> first(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<String> all(String name) {
-                return List.of();
-            }
-        };
-        return new GatewayCallContext("call-1", Instant.EPOCH, 0, none, "127.0.0.1");
+        return new GatewayCallContext("call-1", Instant.EPOCH, 0, TestHeaders.none(), "127.0.0.1");
     }
 
     private final EchoAdapter echo = new EchoAdapter("echo");

@@ -1,0 +1,54 @@
+package dev.sluice.core.pipeline;
+
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.GatewayFilter;
+import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
+
+/**
+ * Runs the rest of the chain and acts when the call is over: at once for a whole response, on
+ * close for a stream (which is when its usage and cost are known), or on failure.
+ */
+public final class CallEnd {
+
+    private CallEnd() {
+    }
+
+    /**
+     * @param chain     the rest of the chain
+     * @param onEnd     what to do when the call has ended
+     * @param onFailure what to do instead if it failed before answering
+     * @return the rest's result, its stream wrapped to run {@code onEnd} on close
+     */
+    public static ModelResult proceed(GatewayFilter.Chain chain, Runnable onEnd, Runnable onFailure) {
+        ModelResult result;
+        try {
+            result = chain.proceed(chain.request());
+        } catch (RuntimeException e) {
+            onFailure.run();
+            throw e;
+        }
+        return switch (result) {
+            case ModelResponse response -> {
+                onEnd.run();
+                yield response;
+            }
+            case ChunkStream stream -> new ChunkStream() {
+                @Override
+                public ChatChunk next() {
+                    return stream.next();
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        stream.close();
+                    } finally {
+                        onEnd.run();
+                    }
+                }
+            };
+        };
+    }
+}
