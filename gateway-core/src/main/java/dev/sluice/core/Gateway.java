@@ -13,6 +13,7 @@ import dev.sluice.core.auth.AuthenticationFilter;
 import dev.sluice.core.auth.Authenticator;
 import dev.sluice.core.budget.BudgetCounters;
 import dev.sluice.core.budget.BudgetFilter;
+import dev.sluice.core.budget.BudgetResets;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
@@ -61,11 +62,13 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final KeyService keys;
     private final SpendLedger spend;
+    private final BudgetResets resets;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
-                    KeyService keys, SpendLedger spend) {
+                    KeyService keys, SpendLedger spend, BudgetResets resets) {
         this.spend = spend;
+        this.resets = resets;
         this.config = config;
         this.plugins = plugins;
         this.database = database;
@@ -94,6 +97,7 @@ public final class Gateway implements AutoCloseable {
         SpendLedger spend = new SpendLedger(database, dataDir.resolve("spend-journal.jsonl"), 100_000,
                 !config.general().disableSpendLogs()).start();
         PluginHost plugins;
+        BudgetResets resets = null;
         try {
             plugins = PluginHost.start(pluginsDir);
         } catch (RuntimeException e) {
@@ -124,14 +128,19 @@ public final class Gateway implements AutoCloseable {
             filters.add(new ModelAccessFilter());
             PriceBook prices = PriceBook.shipped(json);
             filters.add(new RateLimitFilter(virtualKeys, new RateLimiter(Clock.systemUTC())));
-            filters.add(new BudgetFilter(virtualKeys, catalog, prices, new BudgetCounters()));
+            BudgetCounters budgets = new BudgetCounters();
+            resets = new BudgetResets(keys, budgets).start();
+            filters.add(new BudgetFilter(virtualKeys, catalog, prices, budgets));
             filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
             Pipeline pipeline = new Pipeline(filters, router::route);
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
-                    new DeploymentHealthCheck(catalog, transport, json), database, keys, spend);
+                    new DeploymentHealthCheck(catalog, transport, json), database, keys, spend, resets);
         } catch (RuntimeException e) {
+            if (resets != null) {
+                resets.close();
+            }
             plugins.close();
             spend.close();
             database.close();
@@ -202,6 +211,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        resets.close();
         plugins.close();
         spend.close();
         database.close();

@@ -91,6 +91,14 @@ public final class BudgetCounters {
         }
     }
 
+    /**
+     * Starts a budget anew: its spend is read again from the record the next time it is used.
+     * Calls in flight settle into the counter they reserved in, which is then no longer used.
+     */
+    public void reset(String budget) {
+        counters.remove(budget);
+    }
+
     /** @return the spend this process counts for a budget, settled calls included */
     public BigDecimal spent(String budget) {
         Counter counter = counters.get(budget);

@@ -55,6 +55,17 @@ public final class KeyService {
         listeners.add(listener);
     }
 
+    /**
+     * Starts new budget windows for the keys whose reset time has passed, and announces them.
+     *
+     * @return the tokens of the keys reset
+     */
+    public List<String> resetDueBudgets() {
+        List<String> reset = store.resetDueBudgets(clock.instant());
+        reset.forEach(this::announce);
+        return reset;
+    }
+
     /** {@code /key/generate}. */
     public IssuedKey generate(ObjectNode body, Principal caller) {
         requireWriter(caller);

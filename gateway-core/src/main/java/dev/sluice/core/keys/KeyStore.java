@@ -109,6 +109,34 @@ public final class KeyStore {
                 .bind("token", token).execute() == 1);
     }
 
+    /**
+     * Starts a new budget window for every key whose {@code budget_reset_at} has passed: spend
+     * back to 0, the next reset one {@code budget_duration} later (skipping windows missed while
+     * the gateway was down).
+     *
+     * @return the tokens of the keys reset
+     */
+    public List<String> resetDueBudgets(Instant now) {
+        return database.jdbi().inTransaction(handle -> {
+            List<Map.Entry<String, String>> due = handle.createQuery(
+                            "select token, budget_duration from sluice_keys where budget_reset_at <= :now "
+                                    + "and budget_duration is not null")
+                    .bind("now", Timestamp.from(now))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1).trim(), rs.getString(2))).list();
+            List<String> reset = new ArrayList<>();
+            for (Map.Entry<String, String> key : due) {
+                TimeSpan span = TimeSpan.parse(key.getValue());
+                Instant next = span.after(now);
+                handle.createUpdate("update sluice_keys set spend = 0, budget_reset_at = :next, updated_at = :now "
+                                + "where token = :token")
+                        .bind("next", Timestamp.from(next)).bind("now", Timestamp.from(now))
+                        .bind("token", key.getKey()).execute();
+                reset.add(key.getKey());
+            }
+            return reset;
+        });
+    }
+
     /** Deletes keys. @return the tokens that existed and are gone */
     public List<String> delete(List<String> tokens) {
         return database.jdbi().inTransaction(handle -> {
