@@ -112,9 +112,10 @@ public final class Gateway implements AutoCloseable {
                         unserved.config().deployment().modelGroup(), unserved.config().deployment().qualifiedModel(),
                         unserved.missingPluginMessage());
             }
-            KeyService keys = new KeyService(new KeyStore(database, json), Clock.systemUTC());
+            KeyStore keyStore = new KeyStore(database, json);
+            KeyService keys = new KeyService(keyStore, Clock.systemUTC());
             List<AuthStrategy> strategies = new ArrayList<>(plugins.extensions(AuthStrategy.class));
-            VirtualKeyAuth virtualKeys = new VirtualKeyAuth(new KeyStore(database, json), keys, Clock.systemUTC(),
+            VirtualKeyAuth virtualKeys = new VirtualKeyAuth(keyStore, keys, Clock.systemUTC(),
                     Ticker.systemTicker());
             strategies.add(virtualKeys);
             Authenticator authenticator = new Authenticator(config.general().masterKey(), strategies);

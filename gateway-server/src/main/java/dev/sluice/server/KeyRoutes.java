@@ -9,6 +9,7 @@ import dev.sluice.core.Gateway;
 import dev.sluice.core.keys.KeyRecord;
 import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
+import dev.sluice.core.keys.VirtualKeys;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -105,7 +106,7 @@ final class KeyRoutes {
     }
 
     private static String ownToken(Principal caller) {
-        if (caller.subject().length() != 64) {
+        if (!VirtualKeys.isToken(caller.subject())) {
             throw GatewayException.badRequest("Pass the key to look up as ?key=sk-...", "key");
         }
         return caller.subject();

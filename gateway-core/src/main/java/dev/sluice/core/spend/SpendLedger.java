@@ -50,6 +50,8 @@ public final class SpendLedger implements AutoCloseable {
     private final List<SpendRecord> retrying = new ArrayList<>();
     private final ReentrantLock writing = new ReentrantLock();
     private volatile Thread writer;
+    /** Whether the journal file may hold records: known from our own writes, so idle ticks need no I/O. */
+    private volatile boolean journalOnDisk;
     private volatile boolean closed;
 
     /**
@@ -66,6 +68,7 @@ public final class SpendLedger implements AutoCloseable {
         this.json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
                 .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).build();
         this.memoryLimit = memoryLimit;
+        this.journalOnDisk = Files.exists(journal);
     }
 
     /** Starts the background writer. */
@@ -230,13 +233,14 @@ public final class SpendLedger implements AutoCloseable {
             }
             Files.move(temporary, journal, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            journalOnDisk = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private List<SpendRecord> readJournal() {
-        if (!Files.exists(journal)) {
+        if (!journalOnDisk) {
             return List.of();
         }
         List<SpendRecord> records = new ArrayList<>();
@@ -254,15 +258,19 @@ public final class SpendLedger implements AutoCloseable {
 
     private long journalLines() {
         try {
-            return Files.exists(journal) ? Files.readAllLines(journal).stream().filter(l -> !l.isBlank()).count() : 0;
+            return journalOnDisk ? Files.readAllLines(journal).stream().filter(l -> !l.isBlank()).count() : 0;
         } catch (IOException e) {
             return 0;
         }
     }
 
     private void deleteJournal() {
+        if (!journalOnDisk) {
+            return;
+        }
         try {
             Files.deleteIfExists(journal);
+            journalOnDisk = false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -272,7 +280,7 @@ public final class SpendLedger implements AutoCloseable {
         Duration wait = INTERVAL;
         while (!closed) {
             LockSupport.parkNanos(wait.toNanos());
-            if (queued.get() == 0 && retrying.isEmpty() && !Files.exists(journal)) {
+            if (queued.get() == 0 && retrying.isEmpty() && !journalOnDisk) {
                 continue;
             }
             wait = flush() ? INTERVAL : min(wait.multipliedBy(2), MAX_BACKOFF);
