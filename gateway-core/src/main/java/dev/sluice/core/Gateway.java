@@ -19,7 +19,8 @@ import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
 import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
-import dev.sluice.core.keys.ModelAccessFilter;
+import dev.sluice.core.accounts.AccessFilter;
+import dev.sluice.core.governance.Governance;
 import dev.sluice.core.keys.VirtualKeyAuth;
 import dev.sluice.core.limits.RateLimitFilter;
 import dev.sluice.core.limits.RateLimiter;
@@ -60,19 +61,19 @@ public final class Gateway implements AutoCloseable {
     private final Pipeline pipeline;
     private final DeploymentHealthCheck healthCheck;
     private final Database database;
-    private final KeyService keys;
+    private final Governance governance;
     private final SpendLedger spend;
     private final BudgetResets resets;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
-                    KeyService keys, SpendLedger spend, BudgetResets resets) {
+                    Governance governance, SpendLedger spend, BudgetResets resets) {
         this.spend = spend;
         this.resets = resets;
         this.config = config;
         this.plugins = plugins;
         this.database = database;
-        this.keys = keys;
+        this.governance = governance;
         this.json = json;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -126,18 +127,19 @@ public final class Gateway implements AutoCloseable {
             Router router = new Router(catalog, new SimpleShufflePolicy(), transport, json, RandomGenerator.getDefault());
             List<GatewayFilter> filters = new ArrayList<>(plugins.extensions(GatewayFilter.class));
             filters.add(new AuthenticationFilter(authenticator));
-            filters.add(new ModelAccessFilter());
+            Governance governance = Governance.open(keys, database, json, Clock.systemUTC());
+            filters.add(new AccessFilter(virtualKeys, governance.directory(Ticker.systemTicker()), catalog.accessGroups()));
             PriceBook prices = PriceBook.shipped(json);
-            filters.add(new RateLimitFilter(virtualKeys, new RateLimiter(Clock.systemUTC())));
+            filters.add(new RateLimitFilter(new RateLimiter(Clock.systemUTC())));
             BudgetCounters budgets = new BudgetCounters();
-            resets = new BudgetResets(keys, budgets).start();
-            filters.add(new BudgetFilter(virtualKeys, catalog, prices, budgets));
+            resets = new BudgetResets(governance.budgetWindows(), budgets).start();
+            filters.add(new BudgetFilter(catalog, prices, budgets));
             filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
             Pipeline pipeline = new Pipeline(filters, router::route);
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
-                    new DeploymentHealthCheck(catalog, transport, json), database, keys, spend, resets);
+                    new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets);
         } catch (RuntimeException e) {
             if (resets != null) {
                 resets.close();
@@ -200,9 +202,9 @@ public final class Gateway implements AutoCloseable {
         return spend;
     }
 
-    /** @return key management, for the admin API */
-    public KeyService keys() {
-        return keys;
+    /** @return keys, teams, users, customers and budget tiers, for the admin API */
+    public Governance governance() {
+        return governance;
     }
 
     /** @return the plugins found and what became of them */

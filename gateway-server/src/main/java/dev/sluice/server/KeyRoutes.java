@@ -5,18 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
-import dev.sluice.core.Gateway;
+import dev.sluice.core.governance.Governance;
+import dev.sluice.core.keys.KeyJson;
 import dev.sluice.core.keys.KeyRecord;
 import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
 import dev.sluice.core.keys.VirtualKeys;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * LiteLLM's key management API: {@code /key/generate}, {@code /key/update}, {@code /key/delete},
@@ -25,67 +22,48 @@ import java.util.Optional;
  */
 final class KeyRoutes {
 
-    private final Gateway gateway;
+    private final Governance governance;
     private final KeyService keys;
-    private final JsonBodyReader bodies;
-    private final JsonResponses responses;
-    private final ErrorResponses errors;
+    private final ObjectMapper json;
 
-    KeyRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors) {
-        this.gateway = gateway;
-        this.keys = gateway.keys();
-        this.bodies = new JsonBodyReader(gateway.json(), gateway.config().general().maxRequestBytes());
-        this.responses = responses;
-        this.errors = errors;
+    KeyRoutes(Governance governance, ObjectMapper json) {
+        this.governance = governance;
+        this.keys = governance.keys();
+        this.json = json;
     }
 
-    void register(HttpRules rules) {
-        rules.post("/key/generate", (req, res) -> handle(req, res, caller -> {
-            KeyService.IssuedKey issued = keys.generate(bodies.read(req), caller);
-            return issued(issued);
-        }));
-        rules.post("/key/update", (req, res) -> handle(req, res, caller -> describe(keys.update(bodies.read(req), caller))));
-        rules.post("/key/delete", (req, res) -> handle(req, res, caller -> {
-            ObjectNode body = gateway.json().createObjectNode();
-            ArrayNode deleted = body.putArray("deleted_keys");
-            keys.delete(bodies.read(req), caller).forEach(deleted::add);
-            return body;
-        }));
-        rules.get("/key/info", (req, res) -> handle(req, res, caller -> {
-            String key = req.query().first("key").asOptional().orElseGet(() -> ownToken(caller));
-            ObjectNode body = gateway.json().createObjectNode();
-            body.put("key", key);
-            body.set("info", describe(keys.info(key, caller)));
-            return body;
-        }));
-        rules.get("/key/list", (req, res) -> handle(req, res, caller -> {
-            int page = intParam(req, "page", 1);
-            int size = intParam(req, "size", 10);
-            boolean full = req.query().first("return_full_object").asOptional().map(Boolean::parseBoolean).orElse(false);
-            return page(keys.list(filters(req), page, size, caller), page, size, full, gateway.json());
-        }));
-        rules.post("/key/regenerate", (req, res) -> handle(req, res, caller ->
-                issued(keys.regenerate(keyField(bodies.read(req)), caller))));
-        rules.post("/key/{key}/regenerate", (req, res) -> handle(req, res, caller ->
-                issued(keys.regenerate(req.path().pathParameters().get("key"), caller))));
-        rules.post("/key/block", (req, res) -> handle(req, res, caller ->
-                describe(keys.setBlocked(keyField(bodies.read(req)), true, caller))));
-        rules.post("/key/unblock", (req, res) -> handle(req, res, caller ->
-                describe(keys.setBlocked(keyField(bodies.read(req)), false, caller))));
-    }
-
-    private interface Action {
-        ObjectNode run(Principal caller);
-    }
-
-    private void handle(ServerRequest req, ServerResponse res, Action action) {
-        try {
-            Principal caller = gateway.authenticator().authenticate(new RequestHeaders(req.headers()),
-                    ModelRoutes.clientAddress(req));
-            responses.send(res, action.run(caller));
-        } catch (GatewayException e) {
-            errors.send(res, e);
-        }
+    void register(AdminEndpoints endpoints) {
+        endpoints.post("/key/generate", (caller, req) -> issued(governance.generateKey(endpoints.body(req), caller)))
+                .post("/key/update", (caller, req) -> describe(governance.updateKey(endpoints.body(req), caller)))
+                .post("/key/delete", (caller, req) -> {
+                    ObjectNode body = json.createObjectNode();
+                    body.set("deleted_keys", endpoints.strings(keys.delete(endpoints.body(req), caller)));
+                    return body;
+                })
+                .get("/key/info", (caller, req) -> {
+                    String key = AdminEndpoints.param(req, "key").orElseGet(() -> ownToken(caller));
+                    ObjectNode body = json.createObjectNode();
+                    body.put("key", key);
+                    body.set("info", describe(keys.info(key, caller)));
+                    return body;
+                })
+                .get("/key/list", (caller, req) -> {
+                    int page = AdminEndpoints.number(req, "page", 1);
+                    int size = AdminEndpoints.number(req, "size", 10);
+                    boolean full = AdminEndpoints.param(req, "return_full_object").map(Boolean::parseBoolean)
+                            .orElse(false);
+                    Map<String, String> filters = new LinkedHashMap<>();
+                    for (String name : List.of("user_id", "team_id", "key_alias")) {
+                        AdminEndpoints.param(req, name).ifPresent(value -> filters.put(name, value));
+                    }
+                    return page(keys.list(filters, page, size, caller), page, size, full);
+                })
+                .post("/key/regenerate", (caller, req) -> issued(keys.regenerate(keyField(endpoints.body(req)), caller)))
+                .post("/key/{key}/regenerate", (caller, req) ->
+                        issued(keys.regenerate(req.path().pathParameters().get("key"), caller)))
+                .post("/key/block", (caller, req) -> describe(keys.setBlocked(keyField(endpoints.body(req)), true, caller)))
+                .post("/key/unblock", (caller, req) ->
+                        describe(keys.setBlocked(keyField(endpoints.body(req)), false, caller)));
     }
 
     private ObjectNode issued(KeyService.IssuedKey issued) {
@@ -95,7 +73,7 @@ final class KeyRoutes {
     }
 
     private ObjectNode describe(KeyRecord key) {
-        return KeyJson.describe(key, gateway.json());
+        return KeyJson.describe(key, json);
     }
 
     private static String keyField(ObjectNode body) {
@@ -112,29 +90,12 @@ final class KeyRoutes {
         return caller.subject();
     }
 
-    private static Map<String, String> filters(ServerRequest req) {
-        Map<String, String> filters = new LinkedHashMap<>();
-        for (String name : List.of("user_id", "team_id", "key_alias")) {
-            req.query().first(name).asOptional().filter(v -> !v.isBlank()).ifPresent(v -> filters.put(name, v));
-        }
-        return filters;
-    }
-
-    private static int intParam(ServerRequest req, String name, int fallback) {
-        Optional<String> value = req.query().first(name).asOptional();
-        try {
-            return value.map(Integer::parseInt).orElse(fallback);
-        } catch (NumberFormatException e) {
-            throw GatewayException.badRequest("'" + name + "' must be a whole number.", name);
-        }
-    }
-
-    private static ObjectNode page(KeyStore.KeyPage page, int number, int size, boolean full, ObjectMapper json) {
+    private ObjectNode page(KeyStore.KeyPage page, int number, int size, boolean full) {
         ObjectNode body = json.createObjectNode();
         ArrayNode items = body.putArray("keys");
         for (KeyRecord key : page.keys()) {
             if (full) {
-                items.add(KeyJson.describe(key, json));
+                items.add(describe(key));
             } else {
                 items.add(key.token());
             }

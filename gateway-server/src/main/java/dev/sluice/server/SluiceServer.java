@@ -47,8 +47,13 @@ public final class SluiceServer implements AutoCloseable {
             new HealthRoutes(gateway, responses, errors).register(routing);
             new InfoRoutes(gateway, responses, errors).register(routing);
             new ModelRoutes(gateway, errors).register(routing);
-            new KeyRoutes(gateway, responses, errors).register(routing);
-            new SpendRoutes(gateway, responses, errors).register(routing);
+            AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, routing);
+            new KeyRoutes(gateway.governance(), gateway.json()).register(admin);
+            new TeamRoutes(gateway.governance()).register(admin);
+            new UserRoutes(gateway.governance(), gateway.json()).register(admin);
+            new CustomerRoutes(gateway.governance().customers()).register(admin);
+            new BudgetRoutes(gateway.governance().budgets()).register(admin);
+            new SpendRoutes(gateway).register(admin);
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
                     "No route for " + req.prologue().method().text() + " " + req.path().path()
                             + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",

@@ -2,17 +2,15 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
-import dev.sluice.api.Role;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.admin.Permissions;
 import dev.sluice.core.keys.VirtualKeys;
 import dev.sluice.core.spend.SpendQueries;
 import dev.sluice.core.spend.SpendRecord;
-import io.helidon.webserver.http.HttpRules;
+import dev.sluice.core.spend.SpendReports;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,114 +21,134 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /spend/logs}, with LiteLLM's filters ({@code api_key}, {@code user_id},
- * {@code request_id}, {@code start_date}, {@code end_date}) and row fields. The window is the last
- * 24 hours unless given and at most 31 days; {@code page} and {@code page_size} (at most 1000)
- * page through it, newest first. Admins see every row; others the rows of their own key or user.
+ * Spend read back: {@code GET /spend/logs} (rows, paginated), {@code GET /global/spend/report}
+ * (daily totals grouped by team, customer, key or model) and {@code GET /user/daily/activity}
+ * (daily totals with a breakdown by model, provider and key), with LiteLLM's parameters and
+ * shapes. Every query has a window: the given dates (at most 31 days for logs, 366 for reports),
+ * else the last day of logs or 30 days of totals. Admins see everything; others their own user's
+ * spend, or their key's.
  */
 final class SpendRoutes {
 
-    private static final Duration MAX_WINDOW = Duration.ofDays(31);
+    private static final Duration MAX_LOG_WINDOW = Duration.ofDays(31);
+    private static final Duration MAX_REPORT_WINDOW = Duration.ofDays(366);
 
-    private final Gateway gateway;
     private final SpendQueries queries;
-    private final JsonResponses responses;
-    private final ErrorResponses errors;
+    private final SpendReports reports;
+    private final SpendReportJson shapes;
 
-    SpendRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors) {
-        this.gateway = gateway;
+    SpendRoutes(Gateway gateway) {
         this.queries = new SpendQueries(gateway.database());
-        this.responses = responses;
-        this.errors = errors;
+        this.reports = new SpendReports(gateway.database());
+        this.shapes = new SpendReportJson(gateway.json());
     }
 
-    void register(HttpRules rules) {
-        rules.get("/spend/logs", this::logs);
+    void register(AdminEndpoints endpoints) {
+        endpoints.get("/spend/logs", this::logs)
+                .get("/global/spend/report", this::report)
+                .get("/user/daily/activity", this::dailyActivity);
     }
 
-    private void logs(ServerRequest req, ServerResponse res) {
-        try {
-            Principal caller = gateway.authenticator().authenticate(new RequestHeaders(req.headers()),
-                    ModelRoutes.clientAddress(req));
-            Map<String, String> filters = new LinkedHashMap<>();
-            param(req, "api_key").ifPresent(key -> filters.put("api_key", key.startsWith("sk-") ? VirtualKeys.token(key) : key));
-            param(req, "user_id").ifPresent(user -> filters.put("user_id", user));
-            param(req, "team_id").ifPresent(team -> filters.put("team_id", team));
-            param(req, "request_id").ifPresent(id -> filters.put("request_id", id));
-            param(req, "end_user").ifPresent(user -> filters.put("end_user", user));
-            if (caller.role() != Role.PROXY_ADMIN && caller.role() != Role.PROXY_ADMIN_VIEWER) {
-                if (caller.userId().isPresent()) {
-                    filters.put("user_id", caller.userId().get());
-                } else {
-                    filters.put("api_key", caller.subject());
-                }
+    private ArrayNode logs(Principal caller, ServerRequest req) {
+        Map<String, String> filters = scoped(caller, filters(req, "api_key", "user_id", "team_id", "end_user"));
+        AdminEndpoints.param(req, "request_id").ifPresent(id -> filters.put("request_id", id));
+        Instant[] window = window(req, Duration.ofDays(1), MAX_LOG_WINDOW);
+        int page = AdminEndpoints.number(req, "page", 1);
+        int size = AdminEndpoints.number(req, "page_size", 50);
+        if (page < 1 || size < 1 || size > 1000) {
+            throw GatewayException.badRequest("'page' must be 1 or more and 'page_size' between 1 and 1000.", "page_size");
+        }
+        ArrayNode rows = shapes.json().createArrayNode();
+        for (SpendRecord record : queries.logs(filters, window[0], window[1], page, size)) {
+            rows.add(shapes.logRow(record));
+        }
+        return rows;
+    }
+
+    private ArrayNode report(Principal caller, ServerRequest req) {
+        Map<String, String> filters = filters(req, "api_key", "internal_user_id", "team_id", "customer_id");
+        rename(filters, "internal_user_id", "user_id");
+        rename(filters, "customer_id", "end_user");
+        scoped(caller, filters);
+        Instant[] window = window(req, Duration.ofDays(30), MAX_REPORT_WINDOW);
+        String groupBy = AdminEndpoints.param(req, "group_by").orElse("team");
+        boolean byKey = "api_key".equals(groupBy) || filters.containsKey("api_key") || filters.containsKey("user_id");
+        return switch (byKey ? "api_key" : groupBy) {
+            case "api_key" -> shapes.byKey(reports.totals("user_id", filters, window[0], window[1]));
+            case "team" -> shapes.byDay(reports.totals("team_id", filters, window[0], window[1]), "teams", "team_name",
+                    reports.teamAliases(), "Unassigned Team");
+            case "customer" -> shapes.byDay(reports.totals("end_user", filters, window[0], window[1]), "customers",
+                    "customer", Map.of(), null);
+            case "model" -> shapes.byDay(reports.totals("model_group", filters, window[0], window[1]), "models",
+                    "model_group", Map.of(), null);
+            default -> throw GatewayException.badRequest("'group_by' must be team, customer, api_key or model.",
+                    "group_by");
+        };
+    }
+
+    private ObjectNode dailyActivity(Principal caller, ServerRequest req) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        Optional<String> user = AdminEndpoints.param(req, "user_id");
+        if (Permissions.isAdmin(caller)) {
+            user.ifPresent(id -> filters.put("user_id", id));
+        } else {
+            scoped(caller, filters);
+        }
+        AdminEndpoints.param(req, "api_key").ifPresent(key -> filters.put("api_key", token(key)));
+        Instant[] window = window(req, Duration.ofDays(30), MAX_REPORT_WINDOW);
+        return shapes.dailyActivity(reports.totals("model_group", filters, window[0], window[1]));
+    }
+
+    /** Non-admins see their user's spend, or, for a key of no user, that key's. */
+    private static Map<String, String> scoped(Principal caller, Map<String, String> filters) {
+        if (!Permissions.isAdmin(caller)) {
+            if (caller.userId().isPresent()) {
+                filters.put("user_id", caller.userId().get());
+            } else {
+                filters.put("api_key", caller.subject());
             }
-            Instant to = param(req, "end_date").map(date -> day(date, "end_date").plus(Duration.ofDays(1)))
-                    .orElseGet(Instant::now);
-            Instant from = param(req, "start_date").map(date -> day(date, "start_date"))
-                    .orElse(to.minus(Duration.ofDays(1)));
-            if (!from.isBefore(to) || Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
-                throw GatewayException.badRequest("'start_date' must come before 'end_date', at most 31 days apart.",
-                        "start_date");
-            }
-            int page = number(req, "page", 1);
-            int size = number(req, "page_size", 50);
-            if (page < 1 || size < 1 || size > 1000) {
-                throw GatewayException.badRequest("'page' must be 1 or more and 'page_size' between 1 and 1000.", "page_size");
-            }
-            ArrayNode rows = responses.mapper().createArrayNode();
-            for (SpendRecord record : queries.logs(filters, from, to, page, size)) {
-                rows.add(row(record));
-            }
-            responses.send(res, rows);
-        } catch (GatewayException e) {
-            errors.send(res, e);
+        }
+        return filters;
+    }
+
+    private static Map<String, String> filters(ServerRequest req, String... names) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        for (String name : names) {
+            AdminEndpoints.param(req, name).ifPresent(value -> filters.put(name, "api_key".equals(name) ? token(value) : value));
+        }
+        return filters;
+    }
+
+    private static void rename(Map<String, String> filters, String from, String to) {
+        String value = filters.remove(from);
+        if (value != null) {
+            filters.put(to, value);
         }
     }
 
-    private ObjectNode row(SpendRecord record) {
-        ObjectNode row = responses.mapper().createObjectNode();
-        row.put("request_id", record.requestId());
-        row.put("call_type", record.callType());
-        row.put("api_key", record.keyToken());
-        row.put("spend", record.spend());
-        row.put("total_tokens", record.promptTokens() + record.completionTokens());
-        row.put("prompt_tokens", record.promptTokens());
-        row.put("completion_tokens", record.completionTokens());
-        row.put("cached_tokens", record.cachedTokens());
-        row.put("startTime", record.startTime().toString());
-        row.put("endTime", record.endTime().toString());
-        row.put("model", record.model());
-        row.put("model_group", record.modelGroup());
-        row.put("model_id", record.modelId());
-        row.put("api_base", record.apiBase());
-        row.put("user", record.userId());
-        row.put("team_id", record.teamId());
-        row.put("end_user", record.endUser());
-        row.put("cache_hit", Boolean.toString(record.cacheHit()));
-        row.put("status", record.status());
-        row.putObject("metadata").put("user_api_key_alias", record.keyAlias());
-        return row;
+    private static String token(String key) {
+        return key.startsWith("sk-") ? VirtualKeys.token(key) : key;
     }
 
-    private static Optional<String> param(ServerRequest req, String name) {
-        return req.query().first(name).asOptional().filter(value -> !value.isBlank());
+    /** @return the window the dates name (whole UTC days, end date included), else the default before now */
+    private static Instant[] window(ServerRequest req, Duration fallback, Duration max) {
+        Instant to = AdminEndpoints.param(req, "end_date").map(date -> day(date, "end_date").plus(Duration.ofDays(1)))
+                .orElseGet(Instant::now);
+        Instant from = AdminEndpoints.param(req, "start_date").map(date -> day(date, "start_date"))
+                .orElse(to.minus(fallback));
+        if (!from.isBefore(to) || Duration.between(from, to).compareTo(max) > 0) {
+            throw GatewayException.badRequest("'start_date' must come before 'end_date', at most " + max.toDays()
+                    + " days apart.", "start_date");
+        }
+        return new Instant[] {from, to};
     }
 
     private static Instant day(String text, String field) {
         try {
-            return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text).atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             throw GatewayException.badRequest("'" + field + "' must be a date as YYYY-MM-DD.", field);
-        }
-    }
-
-    private static int number(ServerRequest req, String name, int fallback) {
-        try {
-            return param(req, name).map(Integer::parseInt).orElse(fallback);
-        } catch (NumberFormatException e) {
-            throw new GatewayException(ErrorKind.BAD_REQUEST, 400, "'" + name + "' must be a whole number.", name,
-                    null, null, null);
         }
     }
 }

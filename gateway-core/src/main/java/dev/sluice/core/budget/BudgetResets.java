@@ -1,41 +1,46 @@
 package dev.sluice.core.budget;
 
-import dev.sluice.core.keys.KeyService;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resets key budgets whose {@code budget_duration} window has ended, once a minute: the stored
- * spend goes back to 0 and this process's budget counters and key cache forget the old window.
- * Spend of the old window still waiting to be written lands in the new one.
+ * Resets budgets whose {@code budget_duration} window has ended, once a minute, for every kind of
+ * account (keys, teams and their members, users, customers): the stored spend goes back to 0 and
+ * this process's budget counters and caches forget the old window. Spend of the old window still
+ * waiting to be written lands in the new one.
  */
 public final class BudgetResets implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BudgetResets.class);
     private static final Duration INTERVAL = Duration.ofMinutes(1);
 
-    private final KeyService keys;
+    private final List<Supplier<List<String>>> sources;
     private final BudgetCounters counters;
     private volatile boolean closed;
     private volatile Thread thread;
 
     /**
-     * @param keys     where budgets are stored
+     * @param sources  each resets what is due of one kind (announcing it to the caches) and
+     *                 returns the account ids reset, e.g. {@code team:<id>}
      * @param counters this process's counters
      */
-    public BudgetResets(KeyService keys, BudgetCounters counters) {
-        this.keys = keys;
+    public BudgetResets(List<Supplier<List<String>>> sources, BudgetCounters counters) {
+        this.sources = List.copyOf(sources);
         this.counters = counters;
     }
 
     /** Resets what is due now. @return how many budgets were reset */
     public int runOnce() {
         int reset = 0;
-        for (String token : keys.resetDueBudgets()) {
-            counters.reset("key:" + token);
-            reset++;
+        for (Supplier<List<String>> source : sources) {
+            for (String account : source.get()) {
+                counters.reset(account);
+                reset++;
+            }
         }
         return reset;
     }
@@ -49,7 +54,7 @@ public final class BudgetResets implements AutoCloseable {
                     if (!closed) {
                         int reset = runOnce();
                         if (reset > 0) {
-                            LOG.info("Started a new budget window for {} keys", reset);
+                            LOG.info("Started a new budget window for {} accounts", reset);
                         }
                     }
                 } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.sluice.core.keys;
 
+import dev.sluice.core.config.TimeSpan;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;

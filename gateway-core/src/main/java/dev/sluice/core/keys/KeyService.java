@@ -1,11 +1,13 @@
 package dev.sluice.core.keys;
 
+import dev.sluice.core.config.TimeSpan;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Role;
+import dev.sluice.core.admin.AdminBody;
+import dev.sluice.core.admin.Permissions;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,7 +80,7 @@ public final class KeyService {
         List<String> models = fields.strings("models").orElse(List.of());
         if (caller.role() == Role.INTERNAL_USER) {
             if (caller.userId().isEmpty() || (userId.isPresent() && !userId.equals(caller.userId()))) {
-                throw forbidden("An internal user may only create keys for itself.");
+                throw Permissions.forbidden("An internal user may only create keys for itself.");
             }
             userId = caller.userId();
             models = withinCallersModels(models, caller);
@@ -118,7 +120,7 @@ public final class KeyService {
         }
         if (fields.has("user_id")) {
             if (caller.role() != Role.PROXY_ADMIN) {
-                throw forbidden("Only an admin may move a key to another user.");
+                throw Permissions.forbidden("Only an admin may move a key to another user.");
             }
             changes.put("user_id", fields.text("user_id"));
         }
@@ -152,7 +154,7 @@ public final class KeyService {
 
     /** {@code /key/block} and {@code /key/unblock}. */
     public KeyRecord setBlocked(String keyOrToken, boolean blocked, Principal caller) {
-        requireAdmin(caller);
+        Permissions.requireAdmin(caller, "block or unblock keys");
         KeyRecord key = owned(keyOrToken, caller, true);
         store.update(key.token(), Map.of("blocked", blocked), clock.instant(), caller.subject());
         announce(key.token());
@@ -198,13 +200,34 @@ public final class KeyService {
         return given;
     }
 
+    /**
+     * Deletes every key of a user or a team, when the user or team goes.
+     *
+     * @param column {@code user_id} or {@code team_id}
+     * @return how many keys were deleted
+     */
+    public int deleteAllOf(String column, String id) {
+        List<String> tokens = ownedBy(column, id).stream().map(KeyRecord::token).toList();
+        store.delete(tokens);
+        tokens.forEach(this::announce);
+        return tokens.size();
+    }
+
+    /**
+     * @param column {@code user_id} or {@code team_id}
+     * @return the keys of a user or team, newest first (at most 10,000)
+     */
+    public List<KeyRecord> ownedBy(String column, String id) {
+        return store.list(Map.of(column, id), 1, 10_000).keys();
+    }
+
     /** {@code /key/list}: internal users see their own keys only. */
     public KeyStore.KeyPage list(Map<String, String> filters, int page, int size, Principal caller) {
         if (page < 1 || size < 1 || size > 1000) {
             throw GatewayException.badRequest("'page' must be 1 or more and 'size' between 1 and 1000.", "size");
         }
         Map<String, String> scoped = new LinkedHashMap<>(filters);
-        if (!isAdmin(caller)) {
+        if (!Permissions.isAdmin(caller)) {
             scoped.put("user_id", caller.userId().orElse("\u0000no user"));
         }
         return store.list(scoped, page, size);
@@ -224,7 +247,7 @@ public final class KeyService {
         KeyRecord key = store.find(token).orElseThrow(() -> notFound(shown));
         boolean itself = !write && caller.subject().equals(key.token());
         boolean sameUser = caller.userId().isPresent() && caller.userId().equals(key.userId());
-        if (!isAdmin(caller) && !itself && !sameUser) {
+        if (!Permissions.isAdmin(caller) && !itself && !sameUser) {
             throw notFound(shown);
         }
         return key;
@@ -264,29 +287,14 @@ public final class KeyService {
         listeners.forEach(listener -> listener.accept(token));
     }
 
-    private static boolean isAdmin(Principal caller) {
-        return caller.role() == Role.PROXY_ADMIN || caller.role() == Role.PROXY_ADMIN_VIEWER;
-    }
-
     private static void requireWriter(Principal caller) {
         if (caller.role() != Role.PROXY_ADMIN && caller.role() != Role.INTERNAL_USER) {
-            throw forbidden("Your role (" + caller.role().wireName() + ") may read keys but not change them.");
+            throw Permissions.forbidden("Your role (" + caller.role().wireName() + ") may read keys but not change them.");
         }
-    }
-
-    private static void requireAdmin(Principal caller) {
-        if (caller.role() != Role.PROXY_ADMIN) {
-            throw forbidden("Only an admin (proxy_admin) may block or unblock keys.");
-        }
-    }
-
-    private static GatewayException forbidden(String message) {
-        return new GatewayException(ErrorKind.PERMISSION_DENIED, 403, message, null, null, null, null);
     }
 
     private static GatewayException notFound(String shown) {
-        return new GatewayException(ErrorKind.NOT_FOUND, 404, "Key not found: " + shown
-                + ". Check the key, or list yours with /key/list.", "key", null, null, null);
+        return Permissions.notFound("Key", shown, "key", "list yours with /key/list");
     }
 
     private static ObjectNode emptyObject() {

@@ -1,10 +1,13 @@
 package dev.sluice.core.keys;
 
+import dev.sluice.core.config.TimeSpan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.store.ColumnType;
 import dev.sluice.core.store.Database;
+import dev.sluice.core.store.Table;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -30,6 +33,7 @@ public final class KeyStore {
 
     private final Database database;
     private final ObjectMapper json;
+    private final Table table;
 
     /**
      * @param database the database
@@ -38,6 +42,27 @@ public final class KeyStore {
     public KeyStore(Database database, ObjectMapper json) {
         this.database = database;
         this.json = json;
+        Map<String, ColumnType> columns = new LinkedHashMap<>();
+        for (String text : List.of("key_alias", "user_id", "team_id", "updated_by")) {
+            columns.put(text, ColumnType.TEXT);
+        }
+        for (String list : List.of("models")) {
+            columns.put(list, ColumnType.STRINGS);
+        }
+        for (String object : List.of("aliases", "permissions", "metadata")) {
+            columns.put(object, ColumnType.OBJECT);
+        }
+        for (String amount : List.of("max_budget", "soft_budget", "spend")) {
+            columns.put(amount, ColumnType.AMOUNT);
+        }
+        for (String count : List.of("tpm_limit", "rpm_limit", "max_parallel_requests")) {
+            columns.put(count, ColumnType.COUNT);
+        }
+        columns.put("budget_duration", ColumnType.SPAN);
+        columns.put("budget_reset_at", ColumnType.TIME);
+        columns.put("expires", ColumnType.TIME);
+        columns.put("blocked", ColumnType.BOOL);
+        this.table = new Table(database, json, "sluice_keys", "token", columns);
     }
 
     /** Stores a new key. */
@@ -85,20 +110,14 @@ public final class KeyStore {
      * @return whether the key exists
      */
     public boolean update(String token, Map<String, Object> changes, Instant now, String updatedBy) {
-        StringBuilder sql = new StringBuilder("update sluice_keys set updated_at = :updated_at, updated_by = :updated_by");
         for (String column : changes.keySet()) {
             if (!COLUMNS.contains(column)) {
                 throw new IllegalArgumentException("not an updatable key column: " + column);
             }
-            sql.append(", ").append(column).append(" = :").append(column);
         }
-        sql.append(" where token = :token");
-        return database.jdbi().withHandle(handle -> {
-            var update = handle.createUpdate(sql.toString()).bind("token", token)
-                    .bind("updated_at", Timestamp.from(now)).bind("updated_by", updatedBy);
-            changes.forEach((column, value) -> update.bind(column, column(value)));
-            return update.execute() == 1;
-        });
+        Map<String, Object> all = new LinkedHashMap<>(changes);
+        all.put("updated_by", updatedBy);
+        return table.update(token, all, now);
     }
 
     /** Gives a key a new token (regeneration), keeping everything else. @return whether it existed */
@@ -110,31 +129,12 @@ public final class KeyStore {
     }
 
     /**
-     * Starts a new budget window for every key whose {@code budget_reset_at} has passed: spend
-     * back to 0, the next reset one {@code budget_duration} later (skipping windows missed while
-     * the gateway was down).
+     * Starts a new budget window for every key whose {@code budget_reset_at} has passed.
      *
      * @return the tokens of the keys reset
      */
     public List<String> resetDueBudgets(Instant now) {
-        return database.jdbi().inTransaction(handle -> {
-            List<Map.Entry<String, String>> due = handle.createQuery(
-                            "select token, budget_duration from sluice_keys where budget_reset_at <= :now "
-                                    + "and budget_duration is not null")
-                    .bind("now", Timestamp.from(now))
-                    .map((rs, ctx) -> Map.entry(rs.getString(1).trim(), rs.getString(2))).list();
-            List<String> reset = new ArrayList<>();
-            for (Map.Entry<String, String> key : due) {
-                TimeSpan span = TimeSpan.parse(key.getValue());
-                Instant next = span.after(now);
-                handle.createUpdate("update sluice_keys set spend = 0, budget_reset_at = :next, updated_at = :now "
-                                + "where token = :token")
-                        .bind("next", Timestamp.from(next)).bind("now", Timestamp.from(now))
-                        .bind("token", key.getKey()).execute();
-                reset.add(key.getKey());
-            }
-            return reset;
-        });
+        return table.resetDueBudgets(now, Table.ResetHook.NONE);
     }
 
     /** Deletes keys. @return the tokens that existed and are gone */
@@ -181,19 +181,6 @@ public final class KeyStore {
 
     /** A page of keys and how many match in all. @param keys the page @param total all that match */
     public record KeyPage(List<KeyRecord> keys, long total) {
-    }
-
-    private Object column(Object value) {
-        return switch (value) {
-            case null -> null;
-            case List<?> list -> write(list);
-            case Map<?, ?> map -> write(map);
-            case ObjectNode node -> write(node);
-            case TimeSpan span -> span.toString();
-            case Instant instant -> Timestamp.from(instant);
-            case Optional<?> optional -> column(optional.orElse(null));
-            default -> value;
-        };
     }
 
     private KeyRecord read(ResultSet rs) throws SQLException {

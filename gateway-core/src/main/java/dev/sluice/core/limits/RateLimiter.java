@@ -2,6 +2,7 @@ package dev.sluice.core.limits;
 
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
+import dev.sluice.core.accounts.RateLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Requests and tokens per minute and calls in flight, per limited subject (a key), in process.
+ * Requests and tokens per minute and calls in flight, per limited account (a key, team, user, team member or customer), in process.
  * Minutes are fixed windows on the clock, as LiteLLM counts them; a refusal says when the window
  * ends. Shared across replicas through Redis in a later step.
  */
@@ -24,14 +25,6 @@ public final class RateLimiter {
         this.clock = clock;
     }
 
-    /** The limits of one subject; an empty one is not limited. */
-    public record Limits(Optional<Long> rpm, Optional<Long> tpm, Optional<Integer> maxParallel) {
-        /** @return whether any limit applies */
-        public boolean any() {
-            return rpm.isPresent() || tpm.isPresent() || maxParallel.isPresent();
-        }
-    }
-
     /** A call admitted: finish it exactly once with the tokens it used. */
     public final class Permit {
         private final Window window;
@@ -39,8 +32,11 @@ public final class RateLimiter {
         private final long remainingRequests;
         private final long remainingTokens;
 
+        private final long admittedIn;
+
         private Permit(Window window, long remainingRequests, long remainingTokens) {
             this.window = window;
+            this.admittedIn = window.minute;
             this.remainingRequests = remainingRequests;
             this.remainingTokens = remainingTokens;
         }
@@ -53,6 +49,25 @@ public final class RateLimiter {
         /** @return tokens left in this minute as the call started, or -1 without a tpm limit */
         public long remainingTokens() {
             return remainingTokens;
+        }
+
+        /**
+         * Takes the admission back, as if the call had not been made: when another account of
+         * the same call refused it.
+         */
+        public void cancel() {
+            window.lock.lock();
+            try {
+                if (!done) {
+                    done = true;
+                    window.inFlight--;
+                    if (window.minute == admittedIn) {
+                        window.requests--;
+                    }
+                }
+            } finally {
+                window.lock.unlock();
+            }
         }
 
         /** Counts the call's tokens and frees its parallel slot. */
@@ -94,7 +109,7 @@ public final class RateLimiter {
      * @return the permit
      * @throws GatewayException 429 with {@code retry-after} when a limit is reached
      */
-    public Permit admit(String subject, String what, Limits limits) {
+    public Permit admit(String subject, String what, RateLimits limits) {
         Window window = windows.computeIfAbsent(subject, s -> new Window());
         window.lock.lock();
         try {

@@ -18,6 +18,7 @@ public final class ModelCatalog {
 
     private final Map<String, List<ServedDeployment>> groups;
     private final List<ServedDeployment> deployments;
+    private final Map<String, java.util.Set<String>> accessGroups;
 
     /**
      * Binds deployments to adapters and lets each adapter check its deployments' settings.
@@ -52,6 +53,25 @@ public final class ModelCatalog {
         grouped.replaceAll((name, list) -> List.copyOf(list));
         this.groups = Collections.unmodifiableMap(grouped);
         this.deployments = List.copyOf(all);
+        Map<String, java.util.Set<String>> groupsByAccess = new LinkedHashMap<>();
+        for (ServedDeployment served : all) {
+            for (var accessGroup : served.config().deployment().modelInfo().path("access_groups")) {
+                if (accessGroup.isTextual()) {
+                    groupsByAccess.computeIfAbsent(accessGroup.asText(), name -> new java.util.TreeSet<>())
+                            .add(served.config().deployment().modelGroup());
+                }
+            }
+        }
+        groupsByAccess.replaceAll((name, members) -> java.util.Set.copyOf(members));
+        this.accessGroups = Map.copyOf(groupsByAccess);
+    }
+
+    /**
+     * @return the access groups of {@code model_info.access_groups}: each name with the model
+     *         groups whose deployments list it
+     */
+    public Map<String, java.util.Set<String>> accessGroups() {
+        return accessGroups;
     }
 
     /** @return the deployments of a model group, if the group exists */

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes spend off the request path: calls {@link #record} (a queue offer, never I/O) and a
- * background thread writes batches, each record's log row and its key's spend change in one
- * transaction. Nothing is lost silently:
+ * background thread writes batches, each record's log row and the spend of its key, user, team,
+ * team member and customer in one transaction. Nothing is lost silently:
  * <ul>
  *   <li>a record is counted once: its log row is inserted only if its request id is new, and the
  *       key's spend moves only when it is, so a retried batch never counts twice;</li>
@@ -135,7 +135,7 @@ public final class SpendLedger implements AutoCloseable {
     private void write(List<SpendRecord> records) {
         database.jdbi().useTransaction(handle -> {
             if (!keepLogs) {
-                addToKeys(handle, records);
+                addToAccounts(handle, records);
                 return;
             }
             java.util.Set<String> seen = new java.util.HashSet<>();
@@ -177,21 +177,53 @@ public final class SpendLedger implements AutoCloseable {
                         .add();
             }
             insert.execute();
-            addToKeys(handle, rows);
+            addToAccounts(handle, rows);
         });
     }
 
-    /** Adds the records' costs to their keys' spend: one update per key. */
-    private static void addToKeys(org.jdbi.v3.core.Handle handle, List<SpendRecord> records) {
-        java.util.Map<String, java.math.BigDecimal> byKey = new java.util.HashMap<>();
+    /**
+     * Adds the records' costs to the spend of everything they are counted against: key, user,
+     * team, team member and customer, one update per distinct one in the batch. An id that is not
+     * (or no longer) in its table changes nothing.
+     */
+    private static void addToAccounts(org.jdbi.v3.core.Handle handle, List<SpendRecord> records) {
+        java.util.Map<String, java.util.Map<List<String>, java.math.BigDecimal>> byTable = new java.util.LinkedHashMap<>();
         for (SpendRecord record : records) {
-            if (record.keyToken() != null && record.spend().signum() != 0) {
-                byKey.merge(record.keyToken(), record.spend(), java.math.BigDecimal::add);
+            if (record.spend().signum() == 0) {
+                continue;
+            }
+            add(byTable, "update sluice_keys set spend = spend + :spend where token = :a", record, record.keyToken());
+            if (record.teamId() == null) {
+                // A team key's spend is the team's and the member's; a user's own is that of its personal keys.
+                add(byTable, "update sluice_users set spend = spend + :spend where user_id = :a", record, record.userId());
+            }
+            add(byTable, "update sluice_teams set spend = spend + :spend where team_id = :a", record, record.teamId());
+            add(byTable, "update sluice_customers set spend = spend + :spend where end_user_id = :a", record,
+                    record.endUser());
+            if (record.teamId() != null && record.userId() != null) {
+                add(byTable, "update sluice_team_members set spend = spend + :spend where team_id = :a and user_id = :b",
+                        record, record.teamId(), record.userId());
             }
         }
-        byKey.forEach((token, spend) -> handle.createUpdate(
-                        "update sluice_keys set spend = spend + :spend where token = :token")
-                .bind("spend", spend).bind("token", token).execute());
+        byTable.forEach((sql, totals) -> {
+            var batch = handle.prepareBatch(sql);
+            totals.forEach((ids, spend) -> {
+                batch.bind("spend", spend).bind("a", ids.get(0));
+                if (ids.size() > 1) {
+                    batch.bind("b", ids.get(1));
+                }
+                batch.add();
+            });
+            batch.execute();
+        });
+    }
+
+    private static void add(java.util.Map<String, java.util.Map<List<String>, java.math.BigDecimal>> byTable, String sql,
+                            SpendRecord record, String... ids) {
+        if (ids[0] != null) {
+            byTable.computeIfAbsent(sql, s -> new java.util.HashMap<>())
+                    .merge(List.of(ids), record.spend(), java.math.BigDecimal::add);
+        }
     }
 
     /**

@@ -69,7 +69,7 @@ public final class Database implements AutoCloseable {
             dialect = Dialect.H2;
             description = "embedded H2 at " + file + ".mv.db";
         }
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = new HikariDataSource(config(config));
         try {
             Database database = new Database(pool, dialect, description);
             new Migrations(database).apply();
@@ -87,10 +87,19 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setMaximumPoolSize(4);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = new HikariDataSource(config(config));
         Database database = new Database(pool, dialect, jdbcUrl);
         new Migrations(database).apply();
         return database;
+    }
+
+    /**
+     * Every session runs in UTC, on both databases, so that a day in a report (the date of a
+     * timestamp) is the same UTC day whatever the server's or the JVM's zone.
+     */
+    private static HikariConfig config(HikariConfig config) {
+        config.setConnectionInitSql("SET TIME ZONE 'UTC'");
+        return config;
     }
 
     /** @return Jdbi on the pool */

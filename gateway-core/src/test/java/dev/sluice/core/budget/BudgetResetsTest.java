@@ -47,7 +47,8 @@ class BudgetResetsTest {
             BudgetCounters counters = new BudgetCounters();
             String token = keys.info(daily, ADMIN).token();
             counters.reserve("key:" + token, "k", BigDecimal.TEN, BigDecimal.ONE, () -> new BigDecimal("7")).settle(BigDecimal.ONE);
-            BudgetResets resets = new BudgetResets(keys, counters);
+            BudgetResets resets = new BudgetResets(java.util.List.of(
+                    () -> keys.resetDueBudgets().stream().map(reset -> "key:" + reset).toList()), counters);
 
             clock.advance(Duration.ofHours(23));
             assertEquals(0, resets.runOnce(), "the window has not ended yet");

@@ -1,5 +1,6 @@
 package dev.sluice.core.keys;
 
+import dev.sluice.core.config.TimeSpan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

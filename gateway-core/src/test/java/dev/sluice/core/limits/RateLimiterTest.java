@@ -1,5 +1,6 @@
 package dev.sluice.core.limits;
 
+import dev.sluice.core.accounts.RateLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +18,8 @@ class RateLimiterTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:15Z"));
     private final RateLimiter limiter = new RateLimiter(clock);
 
-    private static RateLimiter.Limits limits(Long rpm, Long tpm, Integer parallel) {
-        return new RateLimiter.Limits(Optional.ofNullable(rpm), Optional.ofNullable(tpm), Optional.ofNullable(parallel));
+    private static RateLimits limits(Long rpm, Long tpm, Integer parallel) {
+        return new RateLimits(Optional.ofNullable(rpm), Optional.ofNullable(tpm), Optional.ofNullable(parallel));
     }
 
     @Test

@@ -72,7 +72,8 @@ class DatabaseTest {
             for (Future<Database> start : starts) {
                 opened.add(start.get());
             }
-            assertEquals(1, count(opened.getFirst(), "select count(*) from sluice_schema_history"));
+            assertEquals(Migrations.SCRIPTS.size(), count(opened.getFirst(), "select count(*) from sluice_schema_history"),
+                    "each script applied once");
             opened.forEach(Database::close);
         } finally {
             TestDatabases.dropPostgresSchema(schema);

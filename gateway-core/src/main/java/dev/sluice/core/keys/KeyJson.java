@@ -1,19 +1,19 @@
-package dev.sluice.server;
+package dev.sluice.core.keys;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.keys.KeyRecord;
 import java.time.Instant;
 import java.util.Optional;
 
 /** A key in LiteLLM's JSON shape, as the admin API answers with it. Never carries the key itself. */
-final class KeyJson {
+public final class KeyJson {
 
     private KeyJson() {
     }
 
-    static ObjectNode describe(KeyRecord key, ObjectMapper json) {
+    /** @return the key as the admin API shows it */
+    public static ObjectNode describe(KeyRecord key, ObjectMapper json) {
         ObjectNode node = json.createObjectNode();
         node.put("token", key.token());
         node.put("key_name", key.keyName());

@@ -1,8 +1,10 @@
-package dev.sluice.core.keys;
+package dev.sluice.core.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.GatewayException;
+import dev.sluice.core.config.TimeSpan;
+import dev.sluice.core.store.ColumnType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,6 +160,34 @@ public record AdminBody(ObjectNode body) {
             }
             return map;
         });
+    }
+
+    /**
+     * Reads every field of the body that is one of the given columns, by the column's type.
+     *
+     * @return the values by column name, absent ones left out and nulls as {@link Optional#empty()}
+     */
+    public Map<String, Object> values(Map<String, ColumnType> columns) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, ColumnType> column : columns.entrySet()) {
+            String field = column.getKey();
+            if (!has(field)) {
+                continue;
+            }
+            Object value = switch (column.getValue()) {
+                case TEXT -> text(field);
+                case AMOUNT -> amount(field);
+                case COUNT -> count(field);
+                case BOOL -> bool(field).orElse(false);
+                case SPAN -> span(field);
+                case TIME -> throw invalid(field, "is set by the gateway, not by callers");
+                case STRINGS -> strings(field).orElse(List.of());
+                case OBJECT -> object(field).map(ObjectNode.class::cast)
+                        .orElseGet(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance::objectNode);
+            };
+            values.put(field, value);
+        }
+        return values;
     }
 
     /** @return a 400 naming the field */

@@ -1,4 +1,4 @@
-package dev.sluice.core.keys;
+package dev.sluice.core.config;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,0 +1,105 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.GatewayException;
+import dev.sluice.api.Principal;
+import dev.sluice.core.Gateway;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every admin endpoint does around its action: authenticate the caller (before the body is
+ * read), read the JSON body within the size limit, answer the action's JSON, or the error as
+ * OpenAI-shaped JSON.
+ */
+final class AdminEndpoints {
+
+    /** An admin action: the caller and the request in, the JSON answer out. */
+    interface Action {
+        JsonNode run(Principal caller, ServerRequest req);
+    }
+
+    private final Gateway gateway;
+    private final JsonBodyReader bodies;
+    private final JsonResponses responses;
+    private final ErrorResponses errors;
+    private final HttpRules rules;
+
+    AdminEndpoints(Gateway gateway, JsonResponses responses, ErrorResponses errors, HttpRules rules) {
+        this.gateway = gateway;
+        this.bodies = new JsonBodyReader(gateway.json(), gateway.config().general().maxRequestBytes());
+        this.responses = responses;
+        this.errors = errors;
+        this.rules = rules;
+    }
+
+    AdminEndpoints get(String path, Action action) {
+        rules.get(path, (req, res) -> handle(req, res, action));
+        return this;
+    }
+
+    AdminEndpoints post(String path, Action action) {
+        rules.post(path, (req, res) -> handle(req, res, action));
+        return this;
+    }
+
+    ObjectNode body(ServerRequest req) {
+        return bodies.read(req);
+    }
+
+    ObjectNode object() {
+        return responses.mapper().createObjectNode();
+    }
+
+    ArrayNode array(List<? extends JsonNode> items) {
+        ArrayNode array = responses.mapper().createArrayNode();
+        items.forEach(array::add);
+        return array;
+    }
+
+    ArrayNode strings(List<String> items) {
+        ArrayNode array = responses.mapper().createArrayNode();
+        items.forEach(array::add);
+        return array;
+    }
+
+    static Optional<String> param(ServerRequest req, String name) {
+        return req.query().first(name).asOptional().filter(value -> !value.isBlank());
+    }
+
+    /** @return a query parameter that is required */
+    static String required(ServerRequest req, String name) {
+        return param(req, name).orElseThrow(() -> GatewayException.badRequest("Pass '" + name + "' as a query "
+                + "parameter, e.g. ?" + name + "=...", name));
+    }
+
+    /** @return a list query parameter, given as {@code a,b} or repeated */
+    static List<String> list(ServerRequest req, String name) {
+        return req.query().all(name, List::of).stream().flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim).filter(value -> !value.isEmpty()).toList();
+    }
+
+    static int number(ServerRequest req, String name, int fallback) {
+        try {
+            return param(req, name).map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("'" + name + "' must be a whole number.", name);
+        }
+    }
+
+    private void handle(ServerRequest req, ServerResponse res, Action action) {
+        try {
+            Principal caller = gateway.authenticator().authenticate(new RequestHeaders(req.headers()),
+                    ModelRoutes.clientAddress(req));
+            responses.send(res, action.run(caller, req));
+        } catch (GatewayException e) {
+            errors.send(res, e);
+        }
+    }
+}
