@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class BudgetEndToEndTest {
@@ -23,8 +24,12 @@ class BudgetEndToEndTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aHundredConcurrentCallsAgainstABudgetForTenAdmitExactlyTen() throws Exception {
+    /** Whose budget covers ten calls: the key's own, its team's, or the end user's (customer's). */
+    enum Level { KEY, TEAM, CUSTOMER }
+
+    @ParameterizedTest
+    @EnumSource(Level.class)
+    void aHundredConcurrentCallsAgainstABudgetForTenAdmitExactlyTen(Level level) throws Exception {
         try (RunningGateway gateway = RunningGateway.start(dir, """
                 model_list:
                   - model_name: priced
@@ -37,9 +42,19 @@ class BudgetEndToEndTest {
                     .path("usage").path("completion_tokens").asLong();
             BigDecimal perCall = new BigDecimal("0.001").multiply(BigDecimal.valueOf(completionTokens));
             BigDecimal budget = perCall.multiply(BigDecimal.TEN);
-            String key = json(gateway.postWithMasterKey("/key/generate",
-                    "{\"max_budget\":" + budget.toPlainString() + "}")).path("key").asText();
-            String call = "{\"model\":\"priced\",\"max_tokens\":" + completionTokens
+            String limit = "\"max_budget\":" + budget.toPlainString();
+            String key = switch (level) {
+                case KEY -> json(gateway.postWithMasterKey("/key/generate", "{" + limit + "}")).path("key").asText();
+                case TEAM -> {
+                    gateway.postWithMasterKey("/team/new", "{\"team_id\":\"search\"," + limit + "}");
+                    yield json(gateway.postWithMasterKey("/key/generate", "{\"team_id\":\"search\"}")).path("key").asText();
+                }
+                case CUSTOMER -> {
+                    gateway.postWithMasterKey("/customer/new", "{\"user_id\":\"acme\"," + limit + "}");
+                    yield json(gateway.postWithMasterKey("/key/generate", "{}")).path("key").asText();
+                }
+            };
+            String call = "{\"model\":\"priced\",\"max_tokens\":" + completionTokens + ",\"user\":\"acme\""
                     + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
             CountDownLatch start = new CountDownLatch(1);
@@ -65,11 +80,22 @@ class BudgetEndToEndTest {
                 assertEquals(90, refused);
             }
             assertTrue(gateway.server().gateway().spend().flush());
-            BigDecimal recorded = json(gateway.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY))
-                    .path("info").path("spend").decimalValue();
+            String[] where = switch (level) {
+                case KEY -> new String[] {"/key/info?key=" + key, "info"};
+                case TEAM -> new String[] {"/team/info?team_id=search", "team_info"};
+                case CUSTOMER -> new String[] {"/customer/info?end_user_id=acme", null};
+            };
+            var info = json(gateway.get(where[0], "Authorization", "Bearer " + MASTER_KEY));
+            BigDecimal recorded = (where[1] == null ? info : info.path(where[1])).path("spend").decimalValue();
             assertEquals(0, budget.compareTo(recorded), "recorded " + recorded + " against a budget of " + budget);
             HttpResponse<String> over = gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key);
             assertEquals("budget_exceeded", json(over).path("error").path("type").asText());
+            String named = switch (level) {
+                case KEY -> "key sk-...";
+                case TEAM -> "team 'search'";
+                case CUSTOMER -> "customer 'acme'";
+            };
+            assertTrue(json(over).path("error").path("message").asText().contains(named), over.body());
         }
     }
 }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Role;
+import dev.sluice.core.governance.Governance;
 import dev.sluice.core.keys.KeyRecord;
+import dev.sluice.core.spend.SpendLedger;
+import dev.sluice.core.spend.SpendRecord;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
 import dev.sluice.core.store.Database;
@@ -63,5 +67,67 @@ class BudgetResetsTest {
         } finally {
             TestDatabases.close(database);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void spendLandsOnEveryAccountOfACallAndEachWindowResetsOnItsOwn(Dialect dialect) throws Exception {
+        Database database = TestDatabases.open(dialect, dir);
+        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true)) {
+            ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:00Z"));
+            KeyService keys = new KeyService(new KeyStore(database, JSON), clock);
+            Governance governance = Governance.open(keys, database, JSON, clock);
+            governance.newTeam(body("{\"team_id\":\"search\",\"budget_duration\":\"1h\",\"members_with_roles\":"
+                    + "[{\"role\":\"user\",\"user_id\":\"ann\"}]}"), ADMIN);
+            governance.users().update(body("{\"user_id\":\"ann\",\"budget_duration\":\"1d\"}"), ADMIN);
+            governance.customers().create(body("{\"user_id\":\"acme\",\"budget_duration\":\"30d\"}"), ADMIN);
+            String teamKey = keys.info(governance.generateKey(body("{\"team_id\":\"search\",\"user_id\":\"ann\"}"),
+                    ADMIN).key(), ADMIN).token();
+            String personalKey = keys.info(governance.generateKey(body("{\"user_id\":\"ann\"}"), ADMIN).key(), ADMIN)
+                    .token();
+            ledger.record(spend("r1", teamKey, "ann", "search", "acme", "0.25"));
+            ledger.record(spend("r2", personalKey, "ann", null, "acme", "0.5"));
+            assertTrue(ledger.flush());
+
+            assertSpend("0.25", governance.teams().teams().get("search"));
+            assertSpend("0.25", governance.teams().members().find("search", "ann").orElseThrow());
+            assertSpend("0.5", governance.users().users().get("ann"), "a user's own spend is its personal keys'");
+            assertSpend("0.75", governance.customers().customers().get("acme"));
+
+            BudgetCounters counters = new BudgetCounters();
+            BudgetResets resets = new BudgetResets(governance.budgetWindows(), counters);
+            clock.advance(Duration.ofMinutes(61));
+            assertEquals(2, resets.runOnce(), "the team and its member");
+            assertSpend("0", governance.teams().teams().get("search"));
+            assertSpend("0", governance.teams().members().find("search", "ann").orElseThrow());
+            assertSpend("0.5", governance.users().users().get("ann"));
+            clock.advance(Duration.ofDays(1));
+            assertEquals(3, resets.runOnce(), "team, member and user");
+            assertSpend("0", governance.users().users().get("ann"));
+            assertSpend("0.75", governance.customers().customers().get("acme"));
+            clock.advance(Duration.ofDays(30));
+            resets.runOnce();
+            assertSpend("0", governance.customers().customers().get("acme"));
+        } finally {
+            TestDatabases.close(database);
+        }
+    }
+
+    private static SpendRecord spend(String id, String key, String user, String team, String customer, String cost) {
+        Instant at = Instant.parse("2026-11-22T10:00:00Z");
+        return new SpendRecord(id, key, null, user, team, customer, "chat", "mock/p", "priced", "d1", null, "success",
+                10, 20, 0, new BigDecimal(cost), false, at, at);
+    }
+
+    private static void assertSpend(String expected, ObjectNode row) {
+        assertSpend(expected, row, row.toString());
+    }
+
+    private static void assertSpend(String expected, ObjectNode row, String message) {
+        assertEquals(0, new BigDecimal(expected).compareTo(row.path("spend").decimalValue()), message + ": " + row);
+    }
+
+    private static ObjectNode body(String json) throws Exception {
+        return (ObjectNode) JSON.readTree(json);
     }
 }

@@ -65,4 +65,17 @@ class RateLimiterTest {
         limiter.admit("b", "key b", limits(1L, null, null));
         assertThrows(GatewayException.class, () -> limiter.admit("a", "key a", limits(1L, null, null)));
     }
+
+    @Test
+    void aCancelledAdmissionGivesItsRequestAndSlotBack() {
+        RateLimiter.Permit kept = limiter.admit("k", "key k", limits(2L, null, 2));
+        RateLimiter.Permit cancelled = limiter.admit("k", "key k", limits(2L, null, 2));
+        cancelled.cancel();
+        cancelled.cancel();
+        RateLimiter.Permit again = limiter.admit("k", "key k", limits(2L, null, 2));
+        assertEquals(0, again.remainingRequests(), "the cancelled call does not count against rpm_limit");
+        assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(2L, null, 2)));
+        kept.finish(0);
+        again.finish(0);
+    }
 }
