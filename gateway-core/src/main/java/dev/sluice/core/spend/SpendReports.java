@@ -60,7 +60,7 @@ public final class SpendReports {
         if (!GROUPS.contains(groupBy)) {
             throw new IllegalArgumentException("not a report grouping: " + groupBy);
         }
-        StringBuilder sql = new StringBuilder("select cast(start_time as date) as day, " + groupBy + " as grp, model, "
+        StringBuilder sql = new StringBuilder("select cast(start_time as date) as report_day, " + groupBy + " as grp, model, "
                 + "api_key, status, sum(spend) as spend, sum(prompt_tokens) as prompt, sum(completion_tokens) as "
                 + "completion, count(*) as requests from sluice_spend_logs where start_time >= :from and start_time < :to");
         for (String column : filters.keySet()) {
@@ -70,12 +70,12 @@ public final class SpendReports {
             sql.append(" and ").append(column).append(" = :").append(column);
         }
         sql.append(" group by cast(start_time as date), ").append(groupBy)
-                .append(", model, api_key, status order by day, grp, model, api_key, status");
+                .append(", model, api_key, status order by report_day, grp, model, api_key, status");
         return database.jdbi().withHandle(handle -> {
             Query query = handle.createQuery(sql.toString()).bind("from", Timestamp.from(from))
                     .bind("to", Timestamp.from(to));
             filters.forEach(query::bind);
-            return query.map((rs, ctx) -> new Line(rs.getObject("day", LocalDate.class), rs.getString("grp"),
+            return query.map((rs, ctx) -> new Line(rs.getObject("report_day", LocalDate.class), rs.getString("grp"),
                     rs.getString("model"), trim(rs.getString("api_key")), rs.getString("status"),
                     rs.getBigDecimal("spend"), rs.getLong("prompt"), rs.getLong("completion"),
                     rs.getLong("requests"))).list();
