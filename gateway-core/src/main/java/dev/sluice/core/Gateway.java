@@ -21,7 +21,9 @@ import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
 import dev.sluice.core.accounts.AccessFilter;
 import dev.sluice.core.governance.Governance;
-import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.keys.CachedKeys;
+import dev.sluice.api.HostServices;
+import dev.sluice.api.KeyDirectory;
 import dev.sluice.core.limits.RateLimitFilter;
 import dev.sluice.core.limits.RateLimiter;
 import dev.sluice.core.pipeline.GatewayCallContext;
@@ -115,10 +117,8 @@ public final class Gateway implements AutoCloseable {
             }
             KeyStore keyStore = new KeyStore(database, json);
             KeyService keys = new KeyService(keyStore, Clock.systemUTC());
-            List<AuthStrategy> strategies = new ArrayList<>(plugins.extensions(AuthStrategy.class));
-            VirtualKeyAuth virtualKeys = new VirtualKeyAuth(keyStore, keys, Clock.systemUTC(),
-                    Ticker.systemTicker());
-            strategies.add(virtualKeys);
+            CachedKeys virtualKeys = new CachedKeys(keyStore, keys, Ticker.systemTicker());
+            List<AuthStrategy> strategies = startStrategies(plugins.extensions(AuthStrategy.class), virtualKeys);
             Authenticator authenticator = new Authenticator(config.general().masterKey(), strategies);
             if (authenticator.open()) {
                 LOG.warn("No master_key is set: every caller is let in. Set general_settings.master_key "
@@ -149,6 +149,27 @@ public final class Gateway implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Lends the auth plugins the gateway's key directory, and says so when none judges virtual keys. */
+    private static List<AuthStrategy> startStrategies(List<AuthStrategy> strategies, KeyDirectory keys) {
+        HostServices host = new HostServices() {
+            @Override
+            public KeyDirectory keys() {
+                return keys;
+            }
+
+            @Override
+            public Clock clock() {
+                return Clock.systemUTC();
+            }
+        };
+        strategies.forEach(strategy -> strategy.start(host));
+        if (strategies.stream().noneMatch(strategy -> "virtual-key".equals(strategy.name()))) {
+            LOG.warn("No auth plugin judges virtual keys (sk-...): only the master key is accepted. Put the "
+                    + "auth-virtual-keys plugin in the plugins folder.");
+        }
+        return strategies;
     }
 
     /**

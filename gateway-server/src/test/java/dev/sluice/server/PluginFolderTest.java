@@ -74,7 +74,7 @@ class PluginFolderTest {
             JsonNode future = plugin(ready, "acme-future");
             assertEquals("refused", future.path("state").asText());
             assertTrue(future.path("problem").asText().contains(">=2.0.0 & <3.0.0")
-                    && future.path("problem").asText().contains("plugin API 1.0.0"), future.toString());
+                    && future.path("problem").asText().contains("plugin API " + dev.sluice.api.PluginApi.version()), future.toString());
             assertEquals(2, ready.path("deployments_without_plugin").size(), ready.toString());
 
             HttpResponse<String> unserved = gateway.postWithMasterKey("/v1/chat/completions", CHAT.formatted("claude"));

@@ -18,6 +18,16 @@ public interface AuthStrategy extends ExtensionPoint {
     }
 
     /**
+     * Called once, before the first {@link #authenticate}, with the gateway's services: a strategy
+     * that judges the gateway's own keys looks them up in {@link HostServices#keys()}.
+     *
+     * @param host the gateway's services
+     * @since 1.1.0
+     */
+    default void start(HostServices host) {
+    }
+
+    /**
      * Must be fast: it runs on every request. Strategies that need a database cache their lookups.
      *
      * @param credentials what the caller presented

@@ -10,7 +10,7 @@ import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResult;
 import dev.sluice.core.keys.KeyRecord;
-import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.keys.CachedKeys;
 import dev.sluice.core.teams.TeamMembers;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class AccessFilter implements GatewayFilter {
     private static final Set<String> ALL_MODELS = Set.of("*", "all-proxy-models");
     private static final String ALL_TEAM_MODELS = "all-team-models";
 
-    private final VirtualKeyAuth keys;
+    private final CachedKeys keys;
     private final AccountDirectory directory;
     private final Map<String, Set<String>> accessGroups;
 
@@ -44,7 +44,7 @@ public final class AccessFilter implements GatewayFilter {
      * @param directory    the other accounts (cached)
      * @param accessGroups {@code model_info.access_groups}: each name with its model groups
      */
-    public AccessFilter(VirtualKeyAuth keys, AccountDirectory directory, Map<String, Set<String>> accessGroups) {
+    public AccessFilter(CachedKeys keys, AccountDirectory directory, Map<String, Set<String>> accessGroups) {
         this.keys = keys;
         this.directory = directory;
         this.accessGroups = Map.copyOf(accessGroups);

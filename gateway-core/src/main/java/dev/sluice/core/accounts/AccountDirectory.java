@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.keys.CachedKeys;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.function.Function;
 public final class AccountDirectory {
 
     /** How long a replica may go on with a row another replica changed. */
-    public static final Duration CACHE_TTL = VirtualKeyAuth.CACHE_TTL;
+    public static final Duration CACHE_TTL = CachedKeys.CACHE_TTL;
 
     private final Map<String, Function<String, Optional<ObjectNode>>> loaders;
     private final Cache<String, Optional<ObjectNode>> rows;

@@ -19,7 +19,10 @@ import dev.sluice.api.Secret;
 import dev.sluice.core.governance.Governance;
 import dev.sluice.core.keys.KeyService;
 import dev.sluice.core.keys.KeyStore;
-import dev.sluice.core.keys.VirtualKeyAuth;
+import dev.sluice.core.keys.CachedKeys;
+import dev.sluice.api.HostServices;
+import dev.sluice.api.KeyDirectory;
+import dev.sluice.plugins.virtualkeys.VirtualKeyStrategy;
 import dev.sluice.core.limits.RateLimitFilter;
 import dev.sluice.core.limits.RateLimiter;
 import dev.sluice.core.store.Database;
@@ -53,7 +56,7 @@ class AccountAdmissionTest {
     Path dir;
     private Database database;
     private Governance governance;
-    private VirtualKeyAuth auth;
+    private final VirtualKeyStrategy auth = new VirtualKeyStrategy();
     private FilterHarness harness;
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:05Z"));
 
@@ -62,9 +65,20 @@ class AccountAdmissionTest {
         database = TestDatabases.open(Dialect.H2, dir);
         KeyStore store = new KeyStore(database, JSON);
         KeyService keys = new KeyService(store, clock);
-        auth = new VirtualKeyAuth(store, keys, clock, () -> 0L);
+        CachedKeys cached = new CachedKeys(store, keys, () -> 0L);
+        auth.start(new HostServices() {
+            @Override
+            public KeyDirectory keys() {
+                return cached;
+            }
+
+            @Override
+            public java.time.Clock clock() {
+                return clock;
+            }
+        });
         governance = Governance.open(keys, database, JSON, clock);
-        AccessFilter access = new AccessFilter(auth, governance.directory(() -> 0L), Map.of("beta", Set.of("priced")));
+        AccessFilter access = new AccessFilter(cached, governance.directory(() -> 0L), Map.of("beta", Set.of("priced")));
         harness = FilterHarness.of(new Authenticate(), access, new RateLimitFilter(new RateLimiter(clock)))
                 .answering(request -> new ModelResponse(JSON.createObjectNode().put("model", request.model())));
     }

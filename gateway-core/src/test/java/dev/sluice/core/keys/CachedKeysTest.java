@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Credentials;
 import dev.sluice.api.GatewayException;
+import dev.sluice.api.HostServices;
+import dev.sluice.api.KeyDirectory;
+import dev.sluice.plugins.virtualkeys.VirtualKeyStrategy;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Secret;
 import dev.sluice.core.store.Database;
@@ -24,14 +27,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class VirtualKeyAuthTest {
+/** The virtual-key plugin over the gateway's key cache: what a call with a virtual key goes through. */
+class CachedKeysTest {
 
     @TempDir
     Path dir;
     private Database database;
     private KeyStore store;
     private KeyService service;
-    private VirtualKeyAuth auth;
+    private CachedKeys keys;
+    private final VirtualKeyStrategy auth = new VirtualKeyStrategy();
     private final AtomicLong tickerNanos = new AtomicLong();
     private final ManualClock clock = new ManualClock(KeyServiceTest.NOW);
 
@@ -40,7 +45,18 @@ class VirtualKeyAuthTest {
         database = TestDatabases.open(Dialect.H2, dir);
         store = new KeyStore(database, KeyServiceTest.JSON);
         service = new KeyService(store, clock);
-        auth = new VirtualKeyAuth(store, service, clock, tickerNanos::get);
+        keys = new CachedKeys(store, service, tickerNanos::get);
+        auth.start(new HostServices() {
+            @Override
+            public KeyDirectory keys() {
+                return keys;
+            }
+
+            @Override
+            public java.time.Clock clock() {
+                return clock;
+            }
+        });
     }
 
     @AfterEach
@@ -101,7 +117,7 @@ class VirtualKeyAuthTest {
         // another replica blocks it: the database changes, this replica's cache is not told
         store.update(VirtualKeys.token(key), Map.of("blocked", true), clock.instant(), "other-replica");
         assertTrue(present(key).isPresent(), "served from the cache until it expires");
-        tickerNanos.addAndGet(VirtualKeyAuth.CACHE_TTL.toNanos());
+        tickerNanos.addAndGet(CachedKeys.CACHE_TTL.toNanos());
         assertEquals(401, assertThrows(GatewayException.class, () -> present(key)).status());
     }
 }
