@@ -16,6 +16,19 @@ public final class Columns {
                 .add(ColumnType.COUNT, "tpm_limit", "rpm_limit", "max_parallel_requests");
     }
 
+    /**
+     * @param fields   the columns callers set through the admin API
+     * @param idColumn the primary key column
+     * @return every column of a budgeted table: the fields, its id, and the spend and window the
+     *         gateway keeps
+     */
+    public static Map<String, ColumnType> stored(Map<String, ColumnType> fields, String idColumn) {
+        Columns all = new Columns();
+        all.columns.putAll(fields);
+        return all.add(ColumnType.TEXT, idColumn).add(ColumnType.AMOUNT, "spend").add(ColumnType.TIME, "budget_reset_at")
+                .build();
+    }
+
     /** Adds columns of one type. */
     public Columns add(ColumnType type, String... names) {
         for (String name : names) {

@@ -39,10 +39,7 @@ public final class CustomerService {
      * @param clock    the time
      */
     public CustomerService(Database database, ObjectMapper json, Clock clock) {
-        Map<String, ColumnType> columns = new LinkedHashMap<>(FIELDS);
-        columns.put("end_user_id", ColumnType.TEXT);
-        columns.put("spend", ColumnType.AMOUNT);
-        columns.put("budget_reset_at", ColumnType.TIME);
+        Map<String, ColumnType> columns = Columns.stored(FIELDS, "end_user_id");
         this.customers = new AdminTable(new Table(database, json, "sluice_customers", "end_user_id", columns),
                 "customer", "Customer", "user_id", "list them with /customer/list", clock);
     }

@@ -184,8 +184,13 @@ public final class Governance {
 
     /** {@code /user/delete}: the users, their keys and memberships. */
     public List<String> deleteUsers(ObjectNode body, Principal caller) {
+        AdminBody fields = new AdminBody(body);
+        List<ObjectNode> memberships = fields.strings("user_ids").orElse(List.of()).stream()
+                .flatMap(id -> teams.members().ofUser(id).stream()).toList();
         List<String> deleted = users.delete(body, caller);
         deleted.forEach(id -> keys.deleteAllOf("user_id", id));
+        memberships.forEach(member -> teams.teams().announce("member",
+                TeamMembers.key(member.path("team_id").asText(), member.path("user_id").asText())));
         return deleted;
     }
 

@@ -50,10 +50,7 @@ public final class TeamService {
      * @param clock    the time
      */
     public TeamService(Database database, ObjectMapper json, Clock clock) {
-        Map<String, ColumnType> columns = new LinkedHashMap<>(FIELDS);
-        columns.put("team_id", ColumnType.TEXT);
-        columns.put("spend", ColumnType.AMOUNT);
-        columns.put("budget_reset_at", ColumnType.TIME);
+        Map<String, ColumnType> columns = Columns.stored(FIELDS, "team_id");
         this.teams = new AdminTable(new Table(database, json, "sluice_teams", "team_id", columns), "team", "Team",
                 "team_id", "list them with /team/list", clock);
         this.members = new TeamMembers(database, json);

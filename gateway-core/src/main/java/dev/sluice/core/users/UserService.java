@@ -45,10 +45,7 @@ public final class UserService {
      * @param clock    the time
      */
     public UserService(Database database, ObjectMapper json, Clock clock) {
-        Map<String, ColumnType> columns = new LinkedHashMap<>(FIELDS);
-        columns.put("user_id", ColumnType.TEXT);
-        columns.put("spend", ColumnType.AMOUNT);
-        columns.put("budget_reset_at", ColumnType.TIME);
+        Map<String, ColumnType> columns = Columns.stored(FIELDS, "user_id");
         this.users = new AdminTable(new Table(database, json, "sluice_users", "user_id", columns), "user",
                 "User", "user_id", "list them with /user/list", clock);
     }
