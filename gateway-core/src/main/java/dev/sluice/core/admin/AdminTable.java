@@ -93,7 +93,8 @@ public final class AdminTable {
 
     /** Sets the given columns of a row. @throws GatewayException 404 if it does not exist */
     public ObjectNode update(String id, Map<String, Object> changes) {
-        if (!changes.isEmpty() && !table.update(id, withWindow(changes, clock.instant()), clock.instant())) {
+        Instant now = clock.instant();
+        if (!changes.isEmpty() && !table.update(id, withWindow(changes, now), now)) {
             throw notFound(id);
         }
         announce(id);

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.time.Clock;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -43,7 +42,6 @@ public final class Governance {
     private final CustomerService customers;
     private final BudgetTierService budgets;
     private final ObjectMapper json;
-    private final Function<KeyRecord, ObjectNode> keyJson;
 
     /**
      * @param keys      the keys
@@ -61,7 +59,6 @@ public final class Governance {
         this.customers = customers;
         this.budgets = budgets;
         this.json = json;
-        this.keyJson = key -> KeyJson.describe(key, json);
     }
 
     /**
@@ -174,7 +171,7 @@ public final class Governance {
         answer.put("user_id", userId);
         answer.set("user_info", user);
         ArrayNode keyList = answer.putArray("keys");
-        keys.ownedBy("user_id", userId).forEach(key -> keyList.add(keyJson.apply(key)));
+        keys.ownedBy("user_id", userId).forEach(key -> keyList.add(KeyJson.describe(key, json)));
         ArrayNode teamList = answer.putArray("teams");
         for (ObjectNode membership : teams.members().ofUser(userId)) {
             teams.teams().find(membership.path("team_id").asText()).map(teams::describe).ifPresent(teamList::add);
@@ -215,7 +212,7 @@ public final class Governance {
         answer.put("team_id", teamId);
         answer.set("team_info", teams.describe(team));
         ArrayNode keyList = answer.putArray("keys");
-        keys.ownedBy("team_id", teamId).forEach(key -> keyList.add(keyJson.apply(key)));
+        keys.ownedBy("team_id", teamId).forEach(key -> keyList.add(KeyJson.describe(key, json)));
         ArrayNode memberships = answer.putArray("team_memberships");
         teams.members().ofTeam(teamId).forEach(memberships::add);
         return answer;
@@ -308,11 +305,8 @@ public final class Governance {
             return userId.get();
         }
         String email = fields.text("user_email").orElseThrow(() -> AdminBody.invalid("user_id", "or 'user_email' is required"));
-        List<ObjectNode> found = users.users().table().list(Map.of("user_email", email), 0, 1);
-        if (found.isEmpty()) {
-            throw Permissions.notFound("User", email, "user_email", "list them with /user/list");
-        }
-        return found.getFirst().path("user_id").asText();
+        return users.idOfEmail(email).orElseThrow(() ->
+                Permissions.notFound("User", email, "user_email", "list them with /user/list"));
     }
 
     private void requireMemberManager(String teamId, Principal caller) {

@@ -25,7 +25,11 @@ public final class CachedKeys implements KeyDirectory {
     public static final Duration CACHE_TTL = Duration.ofSeconds(10);
 
     private final KeyStore store;
-    private final Cache<String, Optional<KeyRecord>> cache;
+    private final Cache<String, Optional<Entry>> cache;
+
+    /** A key as loaded, with the form auth plugins read, converted once per load rather than per call. */
+    private record Entry(KeyRecord record, StoredKey stored) {
+    }
 
     /**
      * @param store   the keys
@@ -45,12 +49,16 @@ public final class CachedKeys implements KeyDirectory {
 
     /** @return the key with this token, from the same cache as authentication */
     public Optional<KeyRecord> record(String token) {
-        return cache.get(token, store::find);
+        return entry(token).map(Entry::record);
     }
 
     @Override
     public Optional<StoredKey> find(String token) {
-        return record(token).map(CachedKeys::stored);
+        return entry(token).map(Entry::stored);
+    }
+
+    private Optional<Entry> entry(String token) {
+        return cache.get(token, t -> store.find(t).map(record -> new Entry(record, stored(record))));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.admin.Columns;
 import dev.sluice.core.store.ColumnType;
 import dev.sluice.core.store.Database;
 import dev.sluice.core.store.Table;
@@ -42,26 +43,10 @@ public final class KeyStore {
     public KeyStore(Database database, ObjectMapper json) {
         this.database = database;
         this.json = json;
-        Map<String, ColumnType> columns = new LinkedHashMap<>();
-        for (String text : List.of("key_alias", "user_id", "team_id", "updated_by")) {
-            columns.put(text, ColumnType.TEXT);
-        }
-        for (String list : List.of("models")) {
-            columns.put(list, ColumnType.STRINGS);
-        }
-        for (String object : List.of("aliases", "permissions", "metadata")) {
-            columns.put(object, ColumnType.OBJECT);
-        }
-        for (String amount : List.of("max_budget", "soft_budget", "spend")) {
-            columns.put(amount, ColumnType.AMOUNT);
-        }
-        for (String count : List.of("tpm_limit", "rpm_limit", "max_parallel_requests")) {
-            columns.put(count, ColumnType.COUNT);
-        }
-        columns.put("budget_duration", ColumnType.SPAN);
-        columns.put("budget_reset_at", ColumnType.TIME);
-        columns.put("expires", ColumnType.TIME);
-        columns.put("blocked", ColumnType.BOOL);
+        Map<String, ColumnType> columns = Columns.budgeted()
+                .add(ColumnType.TEXT, "key_alias", "user_id", "team_id", "updated_by")
+                .add(ColumnType.STRINGS, "models").add(ColumnType.OBJECT, "aliases", "permissions", "metadata")
+                .add(ColumnType.TIME, "expires").add(ColumnType.BOOL, "blocked").build();
         this.table = new Table(database, json, "sluice_keys", "token", columns);
     }
 
@@ -139,15 +124,7 @@ public final class KeyStore {
 
     /** Deletes keys. @return the tokens that existed and are gone */
     public List<String> delete(List<String> tokens) {
-        return database.jdbi().inTransaction(handle -> {
-            List<String> deleted = new ArrayList<>();
-            for (String token : tokens) {
-                if (handle.createUpdate("delete from sluice_keys where token = :token").bind("token", token).execute() == 1) {
-                    deleted.add(token);
-                }
-            }
-            return deleted;
-        });
+        return table.delete(tokens);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The configured model groups: each {@code model_name} with its deployments, each deployment bound
@@ -18,7 +20,7 @@ public final class ModelCatalog {
 
     private final Map<String, List<ServedDeployment>> groups;
     private final List<ServedDeployment> deployments;
-    private final Map<String, java.util.Set<String>> accessGroups;
+    private final Map<String, Set<String>> accessGroups;
 
     /**
      * Binds deployments to adapters and lets each adapter check its deployments' settings.
@@ -53,16 +55,16 @@ public final class ModelCatalog {
         grouped.replaceAll((name, list) -> List.copyOf(list));
         this.groups = Collections.unmodifiableMap(grouped);
         this.deployments = List.copyOf(all);
-        Map<String, java.util.Set<String>> groupsByAccess = new LinkedHashMap<>();
+        Map<String, Set<String>> groupsByAccess = new LinkedHashMap<>();
         for (ServedDeployment served : all) {
             for (var accessGroup : served.config().deployment().modelInfo().path("access_groups")) {
                 if (accessGroup.isTextual()) {
-                    groupsByAccess.computeIfAbsent(accessGroup.asText(), name -> new java.util.TreeSet<>())
+                    groupsByAccess.computeIfAbsent(accessGroup.asText(), name -> new TreeSet<>())
                             .add(served.config().deployment().modelGroup());
                 }
             }
         }
-        groupsByAccess.replaceAll((name, members) -> java.util.Set.copyOf(members));
+        groupsByAccess.replaceAll((name, members) -> Set.copyOf(members));
         this.accessGroups = Map.copyOf(groupsByAccess);
     }
 
@@ -70,7 +72,7 @@ public final class ModelCatalog {
      * @return the access groups of {@code model_info.access_groups}: each name with the model
      *         groups whose deployments list it
      */
-    public Map<String, java.util.Set<String>> accessGroups() {
+    public Map<String, Set<String>> accessGroups() {
         return accessGroups;
     }
 

@@ -194,7 +194,7 @@ public final class Table {
     }
 
     /** @return a value as its column stores it: lists and objects as JSON text, spans as text, times as timestamps */
-    public Object column(Object value) {
+    private Object column(Object value) {
         return switch (value) {
             case null -> null;
             case Optional<?> optional -> column(optional.orElse(null));

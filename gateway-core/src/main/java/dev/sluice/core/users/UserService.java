@@ -82,11 +82,7 @@ public final class UserService {
             return userId.get();
         }
         String address = email.orElseThrow(() -> AdminBody.invalid("member", "needs a 'user_id' or a 'user_email'"));
-        List<ObjectNode> found = users.table().list(Map.of("user_email", address), 0, 1);
-        if (!found.isEmpty()) {
-            return found.getFirst().path("user_id").asText();
-        }
-        return ensure(Optional.of(UUID.randomUUID().toString()), email);
+        return idOfEmail(address).orElseGet(() -> ensure(Optional.of(UUID.randomUUID().toString()), email));
     }
 
     /** {@code /user/update}: by {@code user_id}, or {@code user_email}. */
@@ -152,12 +148,14 @@ public final class UserService {
         return users.delete(fields.strings("user_ids").orElseThrow(() -> AdminBody.invalid("user_ids", "is required")));
     }
 
+    /** @return the id of the user with this email, if there is one */
+    public Optional<String> idOfEmail(String email) {
+        return users.table().list(Map.of("user_email", email), 0, 1).stream().findFirst()
+                .map(user -> user.path("user_id").asText());
+    }
+
     private String ensureKnown(String email) {
-        List<ObjectNode> found = users.table().list(Map.of("user_email", email), 0, 1);
-        if (found.isEmpty()) {
-            throw users.notFound(email);
-        }
-        return found.getFirst().path("user_id").asText();
+        return idOfEmail(email).orElseThrow(() -> users.notFound(email));
     }
 
     private static Optional<String> role(AdminBody fields) {
