@@ -9,7 +9,9 @@
 # Needs: nginx, libnginx-mod-http-lua, wrk, node (apt-get install nginx libnginx-mod-http-lua wrk).
 # Env: SCENARIOS ("c1 c50 rate200 stream slow stream-slow"), DURATION (10s), ROUNDS (3), WARMUP (30s), SLUICE_PORT (4000),
 #      JAVA_OPTS (extra JVM flags for the gateway), SHARED_BENCH (../shared/bench),
-#      SLUICE_CONFIG (bench/sluice-bench.yaml), LABEL_PREFIX (sluice).
+#      SLUICE_CONFIG (bench/sluice-bench.yaml), LABEL_PREFIX (sluice),
+#      KEY_BODY (a /key/generate body: call with a new virtual key, e.g. '{"rpm_limit": 100000000}',
+#      instead of the master key, so the key's limits and budget are on the path).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
@@ -55,6 +57,12 @@ trap cleanup EXIT
 MODE=all "$shared/mock/start.sh"
 PEERS=hop start_sluice sluice "$port" http://127.0.0.1:18080
 start_sluice sluice-slow "$slow_port" "$slow_upstream"
+if [ -n "${KEY_BODY:-}" ]; then
+  key=$(curl -sf "http://127.0.0.1:$port/key/generate" -H "Authorization: $AUTH" -H "Content-Type: application/json" \
+    -d "$KEY_BODY" | sed -n 's/.*"key" *: *"\(sk-[^"]*\)".*/\1/p')
+  [ -n "$key" ] || { echo "bench: could not create a key with $KEY_BODY" >&2; exit 1; }
+  export AUTH="Bearer $key"
+fi
 echo "Sluice pids $(cat "$RUN_DIR/sluice.pid") (instant mock), $(cat "$RUN_DIR/sluice-slow.pid") (50 ms mock);" \
   "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 

@@ -12,6 +12,9 @@ import dev.sluice.api.ProviderAdapter;
 import dev.sluice.core.auth.AuthenticationFilter;
 import dev.sluice.core.auth.Authenticator;
 import dev.sluice.core.budget.BudgetCounters;
+import dev.sluice.core.budget.Budgets;
+import dev.sluice.core.budget.FailoverBudgets;
+import dev.sluice.core.budget.RedisBudgets;
 import dev.sluice.core.budget.BudgetFilter;
 import dev.sluice.core.budget.BudgetResets;
 import dev.sluice.core.config.GatewayConfig;
@@ -25,7 +28,14 @@ import dev.sluice.core.keys.CachedKeys;
 import dev.sluice.api.HostServices;
 import dev.sluice.api.KeyDirectory;
 import dev.sluice.core.limits.RateLimitFilter;
+import dev.sluice.core.limits.FailoverRateLimiter;
+import dev.sluice.core.limits.InProcessRateLimiter;
 import dev.sluice.core.limits.RateLimiter;
+import dev.sluice.core.limits.RedisRateLimiter;
+import dev.sluice.core.limits.SharedDeploymentLoad;
+import dev.sluice.core.accounts.AccountDirectory;
+import dev.sluice.core.shared.ChangeBroadcast;
+import dev.sluice.core.shared.SharedRedis;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.pipeline.Pipeline;
 import dev.sluice.core.plugin.PluginHost;
@@ -33,7 +43,15 @@ import dev.sluice.core.plugin.PluginStatus;
 import dev.sluice.core.routing.ModelCatalog;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.routing.ServedDeployment;
-import dev.sluice.core.routing.SimpleShufflePolicy;
+import dev.sluice.core.routing.Pause;
+import dev.sluice.api.CacheBackend;
+import dev.sluice.core.cache.CacheFilter;
+import dev.sluice.core.cache.TieredCache;
+import dev.sluice.core.config.CacheSettings;
+import dev.sluice.api.RoutingPolicy;
+import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.RouterSettings;
+import java.util.Optional;
 import dev.sluice.core.spend.PriceBook;
 import dev.sluice.core.spend.SpendFilter;
 import dev.sluice.core.spend.SpendLedger;
@@ -41,7 +59,18 @@ import dev.sluice.core.store.Database;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.nio.file.Path;
+import dev.sluice.api.CallContext;
+import dev.sluice.api.Deployment;
+import dev.sluice.api.GatewayException;
+import dev.sluice.core.routing.DeploymentLoad;
+import dev.sluice.core.telemetry.GatewayMetrics;
+import dev.sluice.core.telemetry.RequestLog;
+import dev.sluice.core.telemetry.Telemetry;
+import dev.sluice.core.telemetry.Tracing;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -66,10 +95,17 @@ public final class Gateway implements AutoCloseable {
     private final Governance governance;
     private final SpendLedger spend;
     private final BudgetResets resets;
+    private final TieredCache cache;
+    private final Optional<SharedRedis> shared;
+    private final Telemetry telemetry;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
-                    Governance governance, SpendLedger spend, BudgetResets resets) {
+                    Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
+                    Optional<SharedRedis> shared, Telemetry telemetry) {
+        this.telemetry = telemetry;
+        this.cache = cache;
+        this.shared = shared;
         this.spend = spend;
         this.resets = resets;
         this.config = config;
@@ -94,6 +130,17 @@ public final class Gateway implements AutoCloseable {
      * @throws dev.sluice.core.config.ConfigException when a plugin refuses a deployment's settings
      */
     public static Gateway start(GatewayConfig config, Path pluginsDir, Path dataDir, HttpTransport transport) {
+        return start(config, pluginsDir, dataDir, transport, Tracing.configured(config.observability()));
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, Path, Path, HttpTransport)}, with spans going where the
+     * caller says rather than where the config says.
+     *
+     * @param tracing the spans; closed with the gateway
+     */
+    public static Gateway start(GatewayConfig config, Path pluginsDir, Path dataDir, HttpTransport transport,
+                                Tracing tracing) {
         config.notices().forEach(notice -> LOG.warn("Config {}", notice));
         ObjectMapper json = jsonMapper(config.general().maxRequestBytes());
         Database database = Database.open(config.general().databaseUrl(), dataDir);
@@ -101,15 +148,20 @@ public final class Gateway implements AutoCloseable {
                 !config.general().disableSpendLogs()).start();
         PluginHost plugins;
         BudgetResets resets = null;
+        TieredCache cache = null;
+        Optional<SharedRedis> shared = Optional.empty();
         try {
             plugins = PluginHost.start(pluginsDir);
         } catch (RuntimeException e) {
+            tracing.close();
             spend.close();
             database.close();
             throw e;
         }
         try {
-            ModelCatalog catalog = new ModelCatalog(config.modelList(), plugins.extensions(ProviderAdapter.class));
+            PriceBook prices = PriceBook.shipped(json);
+            ModelCatalog catalog = new ModelCatalog(config.modelList(), plugins.extensions(ProviderAdapter.class),
+                    config.router().modelGroupAliases(), prices);
             for (ServedDeployment unserved : catalog.unserved()) {
                 LOG.error("Deployment {} ({} -> {}): {}", unserved.config().deployment().id(),
                         unserved.config().deployment().modelGroup(), unserved.config().deployment().qualifiedModel(),
@@ -124,23 +176,54 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("No master_key is set: every caller is let in. Set general_settings.master_key "
                         + "(or LITELLM_MASTER_KEY) before exposing the gateway.");
             }
-            Router router = new Router(catalog, new SimpleShufflePolicy(), transport, json, RandomGenerator.getDefault());
+            Router router = new Router(catalog, routingPolicy(config.router(), plugins.extensions(RoutingPolicy.class)),
+                    config.router(), config.requestTimeout(), transport, json, Clock.systemUTC(),
+                    RandomGenerator.getDefault(), Pause.SLEEP);
             List<GatewayFilter> filters = new ArrayList<>(plugins.extensions(GatewayFilter.class));
             filters.add(new AuthenticationFilter(authenticator));
             Governance governance = Governance.open(keys, database, json, Clock.systemUTC());
-            filters.add(new AccessFilter(virtualKeys, governance.directory(Ticker.systemTicker()), catalog.accessGroups()));
-            PriceBook prices = PriceBook.shipped(json);
-            filters.add(new RateLimitFilter(new RateLimiter(Clock.systemUTC())));
-            BudgetCounters budgets = new BudgetCounters();
+            AccountDirectory directory = governance.directory(Ticker.systemTicker());
+            filters.add(new AccessFilter(virtualKeys, directory, catalog));
+            shared = config.sharedRedis().map(SharedRedis::to);
+            shared.ifPresent(redis -> {
+                ChangeBroadcast broadcast = new ChangeBroadcast(redis);
+                broadcast.listen(virtualKeys::invalidate, directory::invalidate, router::coolDownElsewhere);
+                router.onCooldown(broadcast::cooledDown);
+                // least-busy weighs calls in flight, so it needs every deployment's across replicas
+                router.shareLoad(new SharedDeploymentLoad(new RedisRateLimiter(redis, Clock.systemUTC())),
+                        config.router().routingStrategy().equals("least-busy"));
+                keys.onChange(broadcast::keyChanged);
+                governance.onChange(broadcast::accountChanged);
+                LOG.info("Sharing rate limits, budgets and changes with the other replicas through Redis at {}",
+                        redis.describe());
+            });
+            RateLimiter localLimits = new InProcessRateLimiter(Clock.systemUTC());
+            filters.add(new RateLimitFilter(shared.<RateLimiter>map(redis -> new FailoverRateLimiter(
+                    new RedisRateLimiter(redis, Clock.systemUTC()), localLimits)).orElse(localLimits)));
+            Budgets localBudgets = new BudgetCounters();
+            Budgets budgets = shared.<Budgets>map(redis -> new FailoverBudgets(new RedisBudgets(redis), localBudgets))
+                    .orElse(localBudgets);
             resets = new BudgetResets(governance.budgetWindows(), budgets).start();
-            filters.add(new BudgetFilter(catalog, prices, budgets));
+            filters.add(new BudgetFilter(catalog, router.fallbacks(), prices, budgets));
             filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
-            Pipeline pipeline = new Pipeline(filters, router::route);
+            cache = cacheTiers(config.cache(), plugins.extensions(CacheBackend.class));
+            if (cache.enabled()) {
+                filters.add(new CacheFilter(cache, config.cache(), catalog, json, Clock.systemUTC()));
+            }
+            Telemetry telemetry = telemetry(config, catalog, tracing);
+            router.observe(tracing, attemptMetrics(telemetry.metrics()));
+            Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
-                    new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets);
+                    new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
+                    telemetry);
         } catch (RuntimeException e) {
+            tracing.close();
+            shared.ifPresent(SharedRedis::close);
+            if (cache != null) {
+                cache.close();
+            }
             if (resets != null) {
                 resets.close();
             }
@@ -149,6 +232,117 @@ public final class Gateway implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Counts the router's attempts, cooldowns and fallbacks in the metrics. */
+    private static Router.AttemptObserver attemptMetrics(GatewayMetrics metrics) {
+        return new Router.AttemptObserver() {
+            @Override
+            public void attempted(Deployment deployment, String requestedModel, GatewayException failure) {
+                metrics.attempted(deployment, requestedModel, failure);
+            }
+
+            @Override
+            public void cooledDown(Deployment deployment, int status) {
+                metrics.cooledDown(deployment, status);
+            }
+
+            @Override
+            public void fellBack(String from, String to, CallContext context, GatewayException cause, boolean succeeded) {
+                context.principal().ifPresent(caller -> metrics.fellBack(from, to, caller,
+                        context.attribute(AccessFilter.TEAM_ALIAS).orElse(""), cause, succeeded));
+            }
+        };
+    }
+
+    /** Metrics with each deployment's state read from its load, the request log and the spans. */
+    private static Telemetry telemetry(GatewayConfig config, ModelCatalog catalog, Tracing tracing) {
+        for (String callback : config.observability().callbacks()) {
+            if (!Set.of("otel", "opentelemetry", "prometheus").contains(callback)) {
+                LOG.warn("litellm_settings callback '{}' is not supported and is ignored; Sluice exports traces "
+                        + "(otel) and serves Prometheus metrics at /metrics", callback);
+            }
+        }
+        GatewayMetrics metrics = new GatewayMetrics(() -> {
+            long now = System.currentTimeMillis();
+            Map<List<String>, Double> states = new HashMap<>();
+            for (ServedDeployment served : catalog.deployments()) {
+                DeploymentLoad load = served.load();
+                double state = load.cooling(now) ? 2 : load.failedThisMinute(now) ? 1 : 0;
+                states.put(GatewayMetrics.labelsOf(served.config().deployment()), state);
+            }
+            return states;
+        });
+        if (tracing.on()) {
+            LOG.info("Tracing calls with OpenTelemetry");
+        }
+        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()));
+    }
+
+    /**
+     * The response cache's tiers: the {@code local} cache plugin in front, and for
+     * {@code cache_params.type: redis} the {@code redis} plugin behind it (alone with
+     * {@code local_tier: false}), each configured with {@code cache_params}. Without
+     * {@code cache: true}, none.
+     */
+    private static TieredCache cacheTiers(CacheSettings settings, List<CacheBackend> backends) {
+        if (!settings.enabled()) {
+            return new TieredCache(Optional.empty(), Optional.empty());
+        }
+        Optional<CacheBackend> local = settings.localTier() ? backend(backends, "local", settings) : Optional.empty();
+        Optional<CacheBackend> shared = settings.type().equals("redis") ? backend(backends, "redis", settings)
+                : Optional.empty();
+        if (local.isEmpty() && shared.isEmpty()) {
+            LOG.warn("cache: true, but no cache plugin is loaded: answers are not cached. Put cache-local (and "
+                    + "cache-redis for type: redis) in the plugins folder.");
+        } else {
+            LOG.info("Caching answers for {} s in {}", settings.ttl().toSeconds(),
+                    local.isEmpty() ? "Redis" : shared.isPresent() ? "process memory, then Redis" : "process memory");
+        }
+        return new TieredCache(local, shared);
+    }
+
+    private static Optional<CacheBackend> backend(List<CacheBackend> backends, String type, CacheSettings settings) {
+        Optional<CacheBackend> backend = backends.stream().filter(candidate -> type.equals(candidate.type())).findFirst();
+        if (backend.isEmpty() && type.equals("redis")) {
+            throw new ConfigException("litellm_settings.cache_params.type", "redis needs the cache-redis plugin in the "
+                    + "plugins folder");
+        }
+        try {
+            backend.ifPresent(cache -> cache.configure(settings.params()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("litellm_settings.cache_params", e.getMessage());
+        }
+        return backend;
+    }
+
+    /**
+     * The routing policy plugin that {@code routing_strategy} names. Without it a strategy that
+     * was asked for stops start-up; the default one, if missing, leaves each call to the first
+     * deployment of its group that can take it (failover still works).
+     */
+    private static Optional<RoutingPolicy> routingPolicy(RouterSettings settings, List<RoutingPolicy> loaded) {
+        String strategy = settings.routingStrategy();
+        Optional<RoutingPolicy> policy = loaded.stream().filter(candidate -> strategy.equals(candidate.name())).findFirst();
+        if (policy.isEmpty()) {
+            String plugin = "routing-" + strategy.replace("-based-routing", "").replace("-routing", "");
+            String names = loaded.stream().map(RoutingPolicy::name).sorted().toList().toString();
+            if (!strategy.equals(RouterSettings.defaults().routingStrategy())) {
+                throw new ConfigException("router_settings.routing_strategy", "no loaded plugin provides '" + strategy
+                        + "' (loaded: " + names + "); put the " + plugin + " plugin in the plugins folder");
+            }
+            LOG.warn("No loaded plugin provides routing strategy '{}' (loaded: {}): each call goes to the first "
+                    + "deployment of its group that can take it. Put the {} plugin in the plugins folder.",
+                    strategy, names, plugin);
+            return policy;
+        }
+        try {
+            policy.get().configure(settings.routingStrategyArgs());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("router_settings.routing_strategy_args", e.getMessage());
+        }
+        LOG.info("Routing with {}", strategy);
+        return policy;
     }
 
     /** Lends the auth plugins the gateway's key directory, and says so when none judges virtual keys. */
@@ -186,6 +380,11 @@ public final class Gateway implements AutoCloseable {
     /** Runs one model call through the pipeline. */
     public ModelResult call(ModelRequest request, GatewayCallContext context) {
         return pipeline.execute(request, context);
+    }
+
+    /** @return the metrics, spans and request log */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     /** Calls every deployment once. */
@@ -233,8 +432,21 @@ public final class Gateway implements AutoCloseable {
         return plugins.plugins();
     }
 
+    /** @return whether the Redis shared by the replicas answered last time, empty when there is none */
+    public Optional<Boolean> sharedStateHealthy() {
+        return shared.map(SharedRedis::healthy);
+    }
+
+    /** @return whether the shared cache answers, empty when there is none */
+    public Optional<Boolean> sharedCacheHealthy() {
+        return cache.sharedHealthy();
+    }
+
     @Override
     public void close() {
+        telemetry.close();
+        cache.close();
+        shared.ifPresent(SharedRedis::close);
         resets.close();
         plugins.close();
         spend.close();

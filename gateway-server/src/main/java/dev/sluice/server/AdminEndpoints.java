@@ -30,8 +30,11 @@ final class AdminEndpoints {
     private final JsonResponses responses;
     private final ErrorResponses errors;
     private final HttpRules rules;
+    private final AdminCallers callers;
 
-    AdminEndpoints(Gateway gateway, JsonResponses responses, ErrorResponses errors, HttpRules rules) {
+    AdminEndpoints(Gateway gateway, JsonResponses responses, ErrorResponses errors, HttpRules rules,
+                   AdminCallers callers) {
+        this.callers = callers;
         this.gateway = gateway;
         this.bodies = new JsonBodyReader(gateway.json(), gateway.config().general().maxRequestBytes());
         this.responses = responses;
@@ -95,8 +98,7 @@ final class AdminEndpoints {
 
     private void handle(ServerRequest req, ServerResponse res, Action action) {
         try {
-            Principal caller = gateway.authenticator().authenticate(new RequestHeaders(req.headers()),
-                    ModelRoutes.clientAddress(req));
+            Principal caller = callers.authenticate(req);
             responses.send(res, action.run(caller, req));
         } catch (GatewayException e) {
             errors.send(res, e);

@@ -47,7 +47,16 @@ final class HealthRoutes {
         body.put("status", databaseUp ? "healthy" : "unhealthy");
         body.put("db", databaseUp ? "connected" : "Not connected");
         body.put("db_type", gateway.database().dialect().name().toLowerCase(java.util.Locale.ROOT));
-        body.putNull("cache");
+        // As LiteLLM: the cache type, or null; and whether a shared (Redis) cache answers.
+        if (gateway.config().cache().enabled()) {
+            body.put("cache", gateway.config().cache().type());
+            gateway.sharedCacheHealthy().ifPresent(up -> body.put("cache_status", up ? "connected"
+                    : "unreachable: answering from the in-process cache until it is back"));
+        } else {
+            body.putNull("cache");
+        }
+        gateway.sharedStateHealthy().ifPresent(up -> body.put("redis", up ? "connected"
+                : "unreachable: limits counted in this process until it is back"));
         body.put("litellm_version", Version.SLUICE);
         body.put("sluice_version", Version.SLUICE);
         body.put("plugin_api_version", PluginApi.version());

@@ -7,6 +7,8 @@ import dev.sluice.api.UpstreamRequest;
 import dev.sluice.api.UpstreamResponse;
 import dev.sluice.api.UpstreamStream;
 import io.helidon.http.HeaderNames;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -52,7 +55,10 @@ final class HelidonHttpTransport implements HttpTransport {
             Map<String, List<String>> headers = new HashMap<>();
             response.headers().forEach(header -> headers.put(header.name().toLowerCase(Locale.ROOT), header.allValues()));
             return new UpstreamResponse(response.status().code(), headers, body);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (GatewayException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a connection dropped mid-body: Helidon reports it with unchecked exceptions of its own
             throw failure(request, e);
         }
     }
@@ -67,6 +73,11 @@ final class HelidonHttpTransport implements HttpTransport {
                     return super.read(b, off, len);
                 } catch (UncheckedIOException e) {
                     throw e.getCause();
+                } catch (GatewayException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Helidon reports a connection dropped mid-body with unchecked exceptions of its own
+                    throw new IOException("the upstream connection broke off", e);
                 }
             }
         };
@@ -104,12 +115,29 @@ final class HelidonHttpTransport implements HttpTransport {
 
     private HttpClientResponse open(UpstreamRequest request) {
         HttpClientRequest call = client.method(Method.create(request.method()))
-                .uri(request.uri())
                 .readTimeout(request.timeout());
+        URI target = request.uri();
+        if (target.getRawPath() != null && target.getRawPath().indexOf('%') >= 0) {
+            // Helidon decodes a URI's path and encodes it again, turning %3A into ':' and %2F into
+            // '/'; a plugin's path must reach the upstream exactly as written (SigV4 signs it). With
+            // encoding skipped Helidon sends the decoded form, so hand it the path encoded twice.
+            call.uri(URI.create(target.getScheme() + "://" + target.getRawAuthority()
+                    + target.getRawPath().replace("%", "%25")
+                    + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery().replace("%", "%25"))))
+                    .skipUriEncoding(true);
+        } else {
+            call.uri(target);
+        }
         request.headers().forEach((name, value) -> call.header(HeaderNames.create(name), value));
+        // The attempt's span, when tracing is on, continues at the upstream; without one nothing is added.
+        W3CTraceContextPropagator.getInstance().inject(Context.current(), call,
+                (carrier, name, value) -> carrier.header(HeaderNames.create(name), value));
         try {
             return request.body().length == 0 ? call.request() : call.submit(request.body());
-        } catch (UncheckedIOException e) {
+        } catch (GatewayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a refused or dropped connection; Helidon throws unchecked exceptions of several kinds
             throw failure(request, e);
         }
     }

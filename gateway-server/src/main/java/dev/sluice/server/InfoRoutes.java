@@ -29,7 +29,10 @@ final class InfoRoutes {
     private final JsonResponses responses;
     private final long created = Instant.now().getEpochSecond();
 
-    InfoRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors) {
+    private final AdminCallers callers;
+
+    InfoRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors, AdminCallers callers) {
+        this.callers = callers;
         this.gateway = gateway;
         this.responses = responses;
         this.errors = errors;
@@ -44,7 +47,7 @@ final class InfoRoutes {
     }
 
     private Principal caller(ServerRequest req) {
-        return gateway.authenticator().authenticate(new RequestHeaders(req.headers()), ModelRoutes.clientAddress(req));
+        return callers.authenticate(req);
     }
 
     private void models(ServerRequest req, ServerResponse res) {
@@ -68,7 +71,7 @@ final class InfoRoutes {
         try {
             Principal caller = caller(req);
             String name = req.path().pathParameters().get("model");
-            if (gateway.catalog().group(name).isEmpty() || !caller.mayUse(name)) {
+            if (gateway.catalog().resolve(name).isEmpty() || !caller.mayUse(name)) {
                 throw new GatewayException(ErrorKind.NOT_FOUND, 404, "The model '" + name
                         + "' does not exist or your key may not use it. Call /v1/models to list yours.", "model",
                         "model_not_found", null, null);

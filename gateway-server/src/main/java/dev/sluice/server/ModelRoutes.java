@@ -14,6 +14,7 @@ import dev.sluice.api.ModelResult;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.routing.Router;
+import dev.sluice.core.telemetry.Telemetry;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -54,20 +55,25 @@ final class ModelRoutes {
 
     private void register(HttpRules rules, String operation, Function<ObjectNode, ModelRequest> parse) {
         for (String prefix : List.of("/", "/v1/", "/openai/v1/")) {
-            rules.post(prefix + operation, (req, res) -> handle(req, res, parse, null));
+            String route = prefix + operation;
+            rules.post(route, (req, res) -> handle(req, res, route, parse, null));
         }
         for (String prefix : List.of("/openai/deployments/{model}/", "/engines/{model}/", "/v1/engines/{model}/")) {
-            rules.post(prefix + operation, (req, res) -> handle(req, res, parse,
+            String route = prefix + operation;
+            rules.post(route, (req, res) -> handle(req, res, route, parse,
                     req.path().pathParameters().first("model").orElse(null)));
         }
     }
 
-    private void handle(ServerRequest req, ServerResponse res, Function<ObjectNode, ModelRequest> parse,
+    private void handle(ServerRequest req, ServerResponse res, String route, Function<ObjectNode, ModelRequest> parse,
                         String modelFromPath) {
         long startNanos = System.nanoTime();
         GatewayCallContext context = new GatewayCallContext(CallIds.next(), Instant.now(), startNanos,
                 new RequestHeaders(req.headers()), clientAddress(req));
         res.header("x-litellm-call-id", context.callId());
+        Telemetry.Observation observation = gateway.telemetry().start("POST", route, traceHeaders(req));
+        String operation = route.substring(route.lastIndexOf('/', route.length() - 1) + 1);
+        ModelRequest request = null;
         try {
             // Authenticate before reading the body, so an unauthenticated caller cannot make the
             // gateway buffer a large body and gets a 401 whatever it sent.
@@ -76,7 +82,8 @@ final class ModelRoutes {
             if (modelFromPath != null) {
                 body.put("model", modelFromPath);
             }
-            ModelRequest request = parse.apply(body);
+            request = parse.apply(body);
+            ModelRequest asked = request;
             ModelResult result = gateway.call(request, context);
             switch (result) {
                 case ModelResponse response -> {
@@ -84,17 +91,40 @@ final class ModelRoutes {
                     addHeaders(res, context);
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(bytes);
+                    FinishedCalls.finish(observation, context, operation, request, 200, null, -1);
                 }
-                case ChunkStream stream -> stream(res, context, stream, StreamWriter.callerWantsUsage(body));
+                case ChunkStream stream -> stream(res, context, stream, StreamWriter.callerWantsUsage(body),
+                        (failure, firstChunkAt) -> FinishedCalls.finish(observation, context, operation, asked,
+                                200, failure, firstChunkAt));
             }
         } catch (GatewayException e) {
+            addHeaders(res, context); // what was tried: attempted retries and fallbacks, the last deployment
             errors.send(res, e);
+            FinishedCalls.finish(observation, context, operation, request, e.status(), e, -1);
         } catch (IOException e) {
-            errors.send(res, ErrorResponses.internal(e));
+            GatewayException internal = ErrorResponses.internal(e);
+            errors.send(res, internal);
+            FinishedCalls.finish(observation, context, operation, request, internal.status(), internal, -1);
+        } finally {
+            if (!observation.finished()) { // an unexpected fault, answered 500 by the server's error handler
+                FinishedCalls.finish(observation, context, operation, request, 500,
+                        GatewayException.of(dev.sluice.api.ErrorKind.INTERNAL, "unexpected fault"), -1);
+            }
         }
     }
 
-    private void stream(ServerResponse res, GatewayCallContext context, ChunkStream stream, boolean showUsage) {
+    /** @return the headers a trace is continued from */
+    static Function<String, String> traceHeaders(ServerRequest req) {
+        return name -> req.headers().first(HeaderNames.create(name)).orElse(null);
+    }
+
+    /** Told how a stream went once it has been written: its failure (or null) and when its first event came. */
+    interface StreamEnd {
+        void ended(GatewayException failure, long firstChunkAt);
+    }
+
+    private void stream(ServerResponse res, GatewayCallContext context, ChunkStream stream, boolean showUsage,
+                        StreamEnd end) {
         ChatChunk first;
         try {
             first = stream.next();
@@ -102,6 +132,7 @@ final class ModelRoutes {
             stream.close();
             throw e instanceof GatewayException gatewayError ? gatewayError : ErrorResponses.internal(e);
         }
+        long firstChunkAt = System.nanoTime();
         addHeaders(res, context);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -111,12 +142,13 @@ final class ModelRoutes {
             out = res.outputStream();
         } catch (UncheckedIOException e) {
             stream.close();
+            end.ended(null, firstChunkAt);
             return;
         }
-        streams.write(first, stream, out, showUsage);
+        end.ended(streams.write(first, stream, out, showUsage), firstChunkAt);
     }
 
-    private static void addHeaders(ServerResponse res, GatewayCallContext context) {
+    static void addHeaders(ServerResponse res, GatewayCallContext context) {
         long totalNanos = System.nanoTime() - context.startNanos();
         long upstreamNanos = context.attribute(Router.UPSTREAM_NANOS).orElse(0L);
         context.attribute(Router.DEPLOYMENT).ifPresent(deployment -> deploymentHeaders(res, deployment));

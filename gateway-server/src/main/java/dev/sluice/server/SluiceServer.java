@@ -3,6 +3,7 @@ package dev.sluice.server;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.telemetry.Tracing;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
@@ -34,20 +35,44 @@ public final class SluiceServer implements AutoCloseable {
      */
     public static SluiceServer start(ServerOptions options, Map<String, String> environment) {
         GatewayConfig config = ConfigLoader.load(options.config(), environment);
+        return start(options, config, Tracing.configured(config.observability()), environment);
+    }
+
+    /**
+     * As {@link #start(ServerOptions, Map)}, with spans going where the caller says.
+     *
+     * @param tracing the spans; closed with the server
+     */
+    public static SluiceServer start(ServerOptions options, Map<String, String> environment, Tracing tracing) {
+        return start(options, ConfigLoader.load(options.config(), environment), tracing, environment);
+    }
+
+    private static SluiceServer start(ServerOptions options, GatewayConfig config, Tracing tracing,
+                                      Map<String, String> environment) {
         try {
             Files.createDirectories(options.dataDir());
         } catch (IOException e) {
+            tracing.close();
             throw new UncheckedIOException("cannot create the data dir " + options.dataDir(), e);
         }
-        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(), new HelidonHttpTransport());
+        if (config.observability().jsonLogs()) {
+            JsonLogFormatter.install();
+        }
+        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(), new HelidonHttpTransport(),
+                tracing);
         try {
             JsonResponses responses = new JsonResponses(gateway.json());
             ErrorResponses errors = new ErrorResponses(responses);
             HttpRouting.Builder routing = HttpRouting.builder();
             new HealthRoutes(gateway, responses, errors).register(routing);
-            new InfoRoutes(gateway, responses, errors).register(routing);
+            UiSessions sessions = new UiSessions(config.general().masterKey(), gateway.json(), java.time.Clock.systemUTC());
+            AdminCallers callers = new AdminCallers(gateway.authenticator(), sessions);
+            new InfoRoutes(gateway, responses, errors, callers).register(routing);
             new ModelRoutes(gateway, errors).register(routing);
-            AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, routing);
+            new MessagesRoutes(gateway, responses).register(routing);
+            new MetricsRoutes(gateway, errors).register(routing);
+            new UiRoutes(gateway, sessions, responses, errors, environment).register(routing);
+            AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, routing, callers);
             new KeyRoutes(gateway.governance(), gateway.json()).register(admin);
             new TeamRoutes(gateway.governance()).register(admin);
             new UserRoutes(gateway.governance(), gateway.json()).register(admin);

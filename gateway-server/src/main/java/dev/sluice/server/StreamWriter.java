@@ -44,8 +44,10 @@ final class StreamWriter {
      * @param stream    the rest of the stream; closed by this method
      * @param out       the response body
      * @param showUsage whether the caller asked for the usage chunk
+     * @return the failure that ended the stream early, null if it ended well or the client left
      */
-    void write(ChatChunk first, ChunkStream stream, OutputStream out, boolean showUsage) {
+    GatewayException write(ChatChunk first, ChunkStream stream, OutputStream out, boolean showUsage) {
+        GatewayException failure = null;
         try (stream) {
             try {
                 for (ChatChunk chunk = first; chunk != null; chunk = stream.next()) {
@@ -59,17 +61,20 @@ final class StreamWriter {
                 }
                 out.write(DONE);
             } catch (GatewayException e) {
+                failure = e;
                 writeError(out, e);
             } catch (RuntimeException e) {
                 if (isClientGone(e)) {
-                    return;
+                    return null;
                 }
-                writeError(out, ErrorResponses.internal(e));
+                failure = ErrorResponses.internal(e);
+                writeError(out, failure);
             }
             out.close();
         } catch (IOException | UncheckedIOException e) {
             // the client went away; closing the stream (above) cancelled the upstream call
         }
+        return failure;
     }
 
     private void writeError(OutputStream out, GatewayException error) throws IOException {

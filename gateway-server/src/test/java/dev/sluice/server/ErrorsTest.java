@@ -41,6 +41,7 @@ class ErrorsTest {
                   - model_name: nowhere
                     litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:%d/v1"}
                 general_settings: {master_key: %s, max_request_size_mb: 0.001}
+                router_settings: {num_retries: 0}   # each failure as the upstream gave it; retries are RoutingEndToEndTest's
                 """.formatted(upstream.baseUri(), closedPort, MASTER_KEY));
     }
 

@@ -50,6 +50,8 @@ class InfoAndHealthTest {
                     litellm_params: {model: mock/embed}
                     model_info: {id: d-embed, mode: embedding}
                 general_settings: {master_key: %s, disable_auth_on_health_endpoint: %s}
+                router_settings:
+                  model_group_alias: {mini: gpt-4o-mini, internal: {model: local-mock, hidden: true}}
                 """.formatted(upstream.baseUri(), MASTER_KEY, openHealth);
     }
 
@@ -66,11 +68,12 @@ class InfoAndHealthTest {
         assertEquals("list", models.path("object").asText());
         List<String> ids = new ArrayList<>();
         models.path("data").forEach(model -> ids.add(model.path("id").asText()));
-        assertEquals(List.of("gpt-4o-mini", "local-mock", "embed"), ids);
+        assertEquals(List.of("gpt-4o-mini", "local-mock", "embed", "mini"), ids, "a hidden alias is not listed");
         assertEquals("model", models.path("data").path(0).path("object").asText());
         assertEquals(200, gateway.get("/models", "Authorization", AUTH).statusCode());
         assertEquals("embed", json(gateway.get("/v1/models/embed", "Authorization", AUTH)).path("id").asText());
         assertEquals(404, gateway.get("/v1/models/none", "Authorization", AUTH).statusCode());
+        assertEquals("internal", json(gateway.get("/v1/models/internal", "Authorization", AUTH)).path("id").asText());
     }
 
     @Test
@@ -99,7 +102,7 @@ class InfoAndHealthTest {
         JsonNode ready = json(gateway.get("/health/readiness"));
         assertEquals("healthy", ready.path("status").asText());
         assertTrue(ready.has("db") && ready.has("cache") && ready.has("litellm_version"), ready.toString());
-        assertEquals(3, ready.path("plugins").size(), "openai, mock and virtual keys");
+        assertEquals(15, ready.path("plugins").size(), "seven providers, virtual keys, two caches, five routing policies");
     }
 
     @Test

@@ -113,4 +113,16 @@ class PluginFolderTest {
         }
         throw new AssertionError("no plugin " + id + " in " + ready);
     }
+
+    @Test
+    void aRoutingStrategyWhosePluginIsMissingStopsStartUpNamingThePlugin() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("no-routing-plugins"));
+        dev.sluice.core.config.ConfigException e = assertThrows(dev.sluice.core.config.ConfigException.class,
+                () -> RunningGateway.start(dir, """
+                        model_list: [{model_name: m, litellm_params: {model: mock/m}}]
+                        router_settings: {routing_strategy: latency-based-routing}
+                        """, plugins, Map.of()));
+        assertEquals("router_settings.routing_strategy: no loaded plugin provides 'latency-based-routing' (loaded: []); "
+                + "put the routing-latency plugin in the plugins folder", e.getMessage());
+    }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The real server on a free port, started from a config text, loading the first-party plugin jars
- * from the distribution's plugins folder (never from the class path), called with a real client.
+ * from the distribution's plugins folder (never from the class path), called with a real client:
+ * in this JVM, or as a process of its own through {@code Main}, as an operator starts it.
  */
 final class RunningGateway implements AutoCloseable {
 
@@ -22,33 +23,87 @@ final class RunningGateway implements AutoCloseable {
     static final Path DIST_PLUGINS = Path.of("target", "sluice", "plugins");
     static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String LISTENING = "Sluice listening on http://127.0.0.1:";
+
     private final SluiceServer server;
+    private final Process process;
+    private final int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private RunningGateway(SluiceServer server) {
+    private RunningGateway(SluiceServer server, Process process, int port) {
         this.server = server;
+        this.process = process;
+        this.port = port;
     }
 
     static RunningGateway start(Path dir, String configYaml) {
         return start(dir, configYaml, DIST_PLUGINS, Map.of());
     }
 
-    static RunningGateway start(Path dir, String configYaml, Path pluginsDir, Map<String, String> env) {
+    /** Starts one whose spans go to the given tracing. */
+    static RunningGateway start(Path dir, String configYaml, dev.sluice.core.telemetry.Tracing tracing) {
         try {
             Path config = dir.resolve("config.yaml");
             Files.writeString(config, configYaml);
-            return new RunningGateway(SluiceServer.start(
-                    new ServerOptions(config, "127.0.0.1", 0, pluginsDir, dir.resolve("data")), env));
+            SluiceServer server = SluiceServer.start(
+                    new ServerOptions(config, "127.0.0.1", 0, DIST_PLUGINS, dir.resolve("data")), Map.of(), tracing);
+            return new RunningGateway(server, null, server.port());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+    static RunningGateway start(Path dir, String configYaml, Path pluginsDir, Map<String, String> env) {
+        try {
+            Path config = dir.resolve("config.yaml");
+            Files.writeString(config, configYaml);
+            SluiceServer server = SluiceServer.start(
+                    new ServerOptions(config, "127.0.0.1", 0, pluginsDir, dir.resolve("data")), env);
+            return new RunningGateway(server, null, server.port());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
+    /**
+     * Starts the gateway as its own operating-system process (this JVM's java and class path,
+     * {@code Main}'s flags), its output in {@code gateway.log} in {@code dir}.
+     */
+    static RunningGateway startProcess(Path dir, String configYaml) throws IOException, InterruptedException {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, configYaml);
+        Path log = dir.resolve("gateway.log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--config", config.toString(), "--host", "127.0.0.1", "--port", "0",
+                "--plugins-dir", DIST_PLUGINS.toAbsolutePath().toString(), "--data-dir", dir.resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Start-up takes a second or two; the bound is only there so a broken start fails the test.
+        for (int waited = 0; waited < 1200; waited++) {
+            String output = Files.readString(log);
+            int at = output.indexOf(LISTENING);
+            if (at >= 0) {
+                String rest = output.substring(at + LISTENING.length());
+                return new RunningGateway(null, process, Integer.parseInt(rest.substring(0, rest.indexOf(' '))));
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the gateway process exited with " + process.exitValue() + ":\n" + output);
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the gateway process did not start:\n" + Files.readString(log));
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** @return the server, for a gateway in this JVM */
     SluiceServer server() {
+        if (server == null) {
+            throw new IllegalStateException("the gateway runs in a process of its own");
+        }
         return server;
     }
 
@@ -98,6 +153,18 @@ final class RunningGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+            return;
+        }
+        process.destroy(); // SIGTERM: the shutdown hook closes the server as in production
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 }

@@ -44,6 +44,7 @@ class StreamingTest {
                   - model_name: gpt-4o-mini
                     litellm_params: {model: openai/gpt-4o-mini, api_base: "%s/v1", api_key: sk-upstream}
                 general_settings: {master_key: %s}
+                router_settings: {num_retries: 0}
                 """.formatted(upstream.baseUri(), MASTER_KEY));
     }
 

@@ -13,17 +13,27 @@ import java.util.Optional;
  * @param completionTokens   output tokens, reasoning ones included
  * @param cachedPromptTokens input tokens served from the vendor's prompt cache
  * @param reasoningTokens    output tokens spent on reasoning
+ * @param cacheWriteTokens   input tokens written to the vendor's prompt cache (Anthropic and Bedrock
+ *                           charge them above the input price), included in {@code promptTokens}
+ *                           (since 1.2.0)
  */
-public record Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long reasoningTokens) {
+public record Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long reasoningTokens,
+                    long cacheWriteTokens) {
 
     /** No tokens. */
-    public static final Usage ZERO = new Usage(0, 0, 0, 0);
+    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
 
     /** Rejects negative counts. */
     public Usage {
-        if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || reasoningTokens < 0) {
+        if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || reasoningTokens < 0
+                || cacheWriteTokens < 0) {
             throw new IllegalArgumentException("token counts cannot be negative");
         }
+    }
+
+    /** Usage with no cache writes: the 1.0 form. */
+    public Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long reasoningTokens) {
+        this(promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, 0);
     }
 
     /** @return prompt plus completion tokens */
@@ -33,7 +43,8 @@ public record Usage(long promptTokens, long completionTokens, long cachedPromptT
 
     /**
      * Reads OpenAI's {@code usage} object ({@code prompt_tokens}, {@code completion_tokens},
-     * {@code prompt_tokens_details.cached_tokens}, {@code completion_tokens_details.reasoning_tokens}).
+     * {@code prompt_tokens_details.cached_tokens}, {@code completion_tokens_details.reasoning_tokens},
+     * and LiteLLM's {@code cache_creation_input_tokens}).
      *
      * @param usage the {@code usage} node, possibly missing or null
      * @return the usage, or empty when the node carries none
@@ -46,7 +57,8 @@ public record Usage(long promptTokens, long completionTokens, long cachedPromptT
                 usage.path("prompt_tokens").asLong(0),
                 usage.path("completion_tokens").asLong(0),
                 usage.path("prompt_tokens_details").path("cached_tokens").asLong(0),
-                usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0)));
+                usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0),
+                usage.path("cache_creation_input_tokens").asLong(0)));
     }
 
     /** @return this usage as OpenAI's {@code usage} object */
@@ -60,6 +72,9 @@ public record Usage(long promptTokens, long completionTokens, long cachedPromptT
         }
         if (reasoningTokens > 0) {
             node.putObject("completion_tokens_details").put("reasoning_tokens", reasoningTokens);
+        }
+        if (cacheWriteTokens > 0) {
+            node.put("cache_creation_input_tokens", cacheWriteTokens);
         }
         return node;
     }

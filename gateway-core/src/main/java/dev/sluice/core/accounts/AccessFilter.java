@@ -11,6 +11,8 @@ import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResult;
 import dev.sluice.core.keys.KeyRecord;
 import dev.sluice.core.keys.CachedKeys;
+import dev.sluice.core.routing.ModelCatalog;
+import dev.sluice.core.routing.Router;
 import dev.sluice.core.teams.TeamMembers;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +20,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The first admission stage: applies the key's model {@code aliases}, refuses a blocked team or
  * customer and a model the key, its team or its user may not use (as LiteLLM does, 401
  * {@code key_model_access_denied} / {@code team_model_access_denied}), and puts the call's
  * {@link Account}s (key, team and team member or user, customer) in the context for the budget and
- * rate-limit stages. Everything comes from caches: no database on the request path.
+ * rate-limit stages, with the test of which groups the caller may use for the router's fallbacks.
+ * A name passes when it, or the group it stands for ({@code model_group_alias}, a wildcard
+ * group), is allowed. Everything comes from caches: no database on the request path.
  */
 public final class AccessFilter implements GatewayFilter {
+
+    /** The alias of the caller's team, if it has one: for metrics. */
+    public static final CallContext.Key<String> TEAM_ALIAS = new CallContext.Key<>("team-alias", String.class);
 
     /** The accounts the call is counted against, most specific first. */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -38,16 +46,18 @@ public final class AccessFilter implements GatewayFilter {
     private final CachedKeys keys;
     private final AccountDirectory directory;
     private final Map<String, Set<String>> accessGroups;
+    private final ModelCatalog catalog;
 
     /**
-     * @param keys         the key lookups (cached)
-     * @param directory    the other accounts (cached)
-     * @param accessGroups {@code model_info.access_groups}: each name with its model groups
+     * @param keys      the key lookups (cached)
+     * @param directory the other accounts (cached)
+     * @param catalog   the model groups, their aliases and {@code model_info.access_groups}
      */
-    public AccessFilter(CachedKeys keys, AccountDirectory directory, Map<String, Set<String>> accessGroups) {
+    public AccessFilter(CachedKeys keys, AccountDirectory directory, ModelCatalog catalog) {
         this.keys = keys;
         this.directory = directory;
-        this.accessGroups = Map.copyOf(accessGroups);
+        this.accessGroups = catalog.accessGroups();
+        this.catalog = catalog;
     }
 
     @Override
@@ -75,9 +85,13 @@ public final class AccessFilter implements GatewayFilter {
         List<Account> accounts = new ArrayList<>(3);
         Optional<KeyRecord> key = keys.callerKey(context);
         if (key.isPresent()) {
-            request = admitKey(key.get(), request, accounts);
-        } else if (!mayUse(List.copyOf(context.principal().get().allowedModels()), request.model(), List.of())) {
-            throw denied("key", context.principal().get().allowedModels(), request.model());
+            request = admitKey(key.get(), request, accounts, context);
+        } else {
+            List<String> models = List.copyOf(context.principal().get().allowedModels());
+            if (!mayUse(models, request.model(), List.of())) {
+                throw denied("key", models, request.model());
+            }
+            context.attribute(Router.MODEL_ACCESS, name -> mayUse(models, name, List.of()));
         }
         Optional<String> customer = request.user();
         if (customer.isPresent()) {
@@ -95,7 +109,7 @@ public final class AccessFilter implements GatewayFilter {
         return chain.proceed(request);
     }
 
-    private ModelRequest admitKey(KeyRecord key, ModelRequest request, List<Account> accounts) {
+    private ModelRequest admitKey(KeyRecord key, ModelRequest request, List<Account> accounts, CallContext context) {
         String alias = key.aliases().get(request.model());
         ModelRequest resolved = alias == null ? request : request.withModel(alias);
         String model = resolved.model();
@@ -106,6 +120,7 @@ public final class AccessFilter implements GatewayFilter {
         if (!mayUse(key.models(), model, teamModels)) {
             throw denied("key", key.models(), model);
         }
+        Predicate<String> access = name -> mayUse(key.models(), name, teamModels);
         add(accounts, new Account("key:" + key.token(), "key " + key.keyName(), key.maxBudget(), key.spend(),
                 new RateLimits(key.rpmLimit(), key.tpmLimit(), key.maxParallelRequests())));
         if (team.isPresent()) {
@@ -115,12 +130,16 @@ public final class AccessFilter implements GatewayFilter {
                 throw GatewayException.unauthenticated("Authentication Error - team " + teamId + " is blocked. An admin "
                         + "can unblock it with /team/unblock.");
             }
+            access = access.and(name -> mayUse(teamModels, name, List.of()));
             if (!mayUse(teamModels, model, List.of())) {
                 throw new GatewayException(ErrorKind.AUTHENTICATION, "team_model_access_denied", 401, "team not allowed "
                         + "to access model. This team can only access models=" + new TreeSet<>(teamModels)
                         + ". Tried to access " + model, "model", null, null, null);
             }
             String name = row.path("team_alias").asText(teamId);
+            if (row.path("team_alias").isTextual()) {
+                context.attribute(TEAM_ALIAS, row.path("team_alias").asText());
+            }
             add(accounts, Account.of("team:" + teamId, "team '" + name + "'", row, "max_budget", directory.tierOf(row)));
             if (key.userId().isPresent()) {
                 String member = TeamMembers.key(teamId, key.userId().get());
@@ -136,18 +155,28 @@ public final class AccessFilter implements GatewayFilter {
                 if (!mayUse(userModels, model, List.of())) {
                     throw denied("user", userModels, model);
                 }
+                access = access.and(name -> mayUse(userModels, name, List.of()));
                 add(accounts, Account.of("user:" + key.userId().get(), "user " + key.userId().get(), user.get(),
                         "max_budget", directory.tierOf(user.get())));
             }
         }
+        context.attribute(Router.MODEL_ACCESS, access);
         return resolved;
     }
 
-    /** Whether a model list lets a model group through: by name, by access group, or as all models. */
+    /**
+     * Whether a model list lets a model through: by its name or the name of the group it stands
+     * for, by access group, or as all models.
+     */
     private boolean mayUse(List<String> models, String model, List<String> teamModels) {
-        if (models.isEmpty()) {
+        if (models.isEmpty() || lists(models, model, teamModels)) {
             return true;
         }
+        String group = catalog.resolve(model).map(ModelCatalog.ResolvedGroup::name).orElse(model);
+        return !group.equals(model) && lists(models, group, teamModels);
+    }
+
+    private boolean lists(List<String> models, String model, List<String> teamModels) {
         for (String allowed : models) {
             if (allowed.equals(model) || ALL_MODELS.contains(allowed)
                     || accessGroups.getOrDefault(allowed, Set.of()).contains(model)

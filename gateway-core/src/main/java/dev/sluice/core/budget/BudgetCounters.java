@@ -8,16 +8,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Spend and in-flight reservations per budget, in process. A reservation succeeds only if spend,
- * all reservations in flight and the new one together stay within the budget, checked and taken
- * under one lock per budget, so concurrent calls cannot overshoot it.
+ * Spend and in-flight reservations per budget, in process: each budget's check and reservation
+ * under one lock. The budgets of a single node, and of every replica while Redis is unreachable.
  */
-public final class BudgetCounters {
+public final class BudgetCounters implements Budgets {
 
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
     /** A reservation to settle or release exactly once. */
-    public final class Reservation {
+    public final class Reservation implements Budgets.Reservation {
         private final Counter counter;
         private final BigDecimal amount;
         private boolean done;
@@ -27,12 +26,12 @@ public final class BudgetCounters {
             this.amount = amount;
         }
 
-        /** Replaces the reservation by the call's real cost. */
+        @Override
         public void settle(BigDecimal actual) {
             finish(actual);
         }
 
-        /** Gives the reservation back: the call cost nothing. */
+        @Override
         public void release() {
             finish(BigDecimal.ZERO);
         }
@@ -61,15 +60,7 @@ public final class BudgetCounters {
         }
     }
 
-    /**
-     * @param budget    which budget, e.g. {@code key:<token>}
-     * @param what      the budget in words, for the error, e.g. {@code key sk-...x9Qa}
-     * @param limit     the budget in USD
-     * @param amount    the most the call can cost
-     * @param spentSoFar the recorded spend, read once, when this budget is first used
-     * @return the reservation
-     * @throws GatewayException 400 {@code budget_exceeded} when it does not fit
-     */
+    @Override
     public Reservation reserve(String budget, String what, BigDecimal limit, BigDecimal amount,
                                Supplier<BigDecimal> spentSoFar) {
         Counter counter = counters.computeIfAbsent(budget, id -> new Counter(spentSoFar.get()));
@@ -77,12 +68,7 @@ public final class BudgetCounters {
         try {
             BigDecimal committed = counter.spent.add(counter.reserved);
             if (committed.add(amount).compareTo(limit) > 0) {
-                throw new GatewayException(ErrorKind.BUDGET_EXCEEDED, "budget_exceeded", 400,
-                        "Budget has been exceeded for " + what + ": spend " + counter.spent.stripTrailingZeros()
-                                .toPlainString() + " USD plus calls in flight " + counter.reserved.stripTrailingZeros()
-                                .toPlainString() + " USD leave no room for this call (up to " + amount.stripTrailingZeros()
-                                .toPlainString() + " USD) within max_budget " + limit.stripTrailingZeros().toPlainString()
-                                + " USD.", null, null, null, null);
+                throw Budgets.exceeded(what, counter.spent, counter.reserved, amount, limit);
             }
             counter.reserved = counter.reserved.add(amount);
             return new Reservation(counter, amount);
@@ -91,10 +77,8 @@ public final class BudgetCounters {
         }
     }
 
-    /**
-     * Starts a budget anew: its spend is read again from the record the next time it is used.
-     * Calls in flight settle into the counter they reserved in, which is then no longer used.
-     */
+    /** Calls in flight settle into the counter they reserved in, which is then no longer used. */
+    @Override
     public void reset(String budget) {
         counters.remove(budget);
     }

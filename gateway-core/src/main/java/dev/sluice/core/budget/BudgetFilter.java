@@ -9,33 +9,41 @@ import dev.sluice.api.ModelResult;
 import dev.sluice.core.accounts.AccessFilter;
 import dev.sluice.core.accounts.Account;
 import dev.sluice.core.pipeline.CallEnd;
+import dev.sluice.core.routing.Fallbacks;
 import dev.sluice.core.routing.ModelCatalog;
+import dev.sluice.core.routing.Route;
+import dev.sluice.core.routing.Router;
 import dev.sluice.core.spend.PriceBook;
 import dev.sluice.core.spend.SpendFilter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Holds every account of a call (key, team, team member or user, customer) to its budget exactly:
  * before the upstream call it reserves the most the call can cost ({@link MaxCost}) against each
  * budget, all or none; when the call ends it settles each to the real cost (set by the spend stage
  * inside it), or releases them if the call failed. Concurrent calls cannot overshoot, because each
- * one's room is taken before it goes upstream.
+ * one's room is taken before it goes upstream; the most a call can cost is taken over every
+ * deployment it may reach, its fallbacks' included.
  */
 public final class BudgetFilter implements GatewayFilter {
 
     private final ModelCatalog catalog;
+    private final Fallbacks fallbacks;
     private final PriceBook prices;
-    private final BudgetCounters counters;
+    private final Budgets counters;
 
     /**
-     * @param catalog  the model groups, for the prices a call may be routed to
-     * @param prices   the price book
-     * @param counters the budgets' counters
+     * @param catalog   the model groups, for the prices a call may be routed to
+     * @param fallbacks where a failed call may go next
+     * @param prices    the price book
+     * @param counters  the budgets' counters
      */
-    public BudgetFilter(ModelCatalog catalog, PriceBook prices, BudgetCounters counters) {
+    public BudgetFilter(ModelCatalog catalog, Fallbacks fallbacks, PriceBook prices, Budgets counters) {
         this.catalog = catalog;
+        this.fallbacks = fallbacks;
         this.prices = prices;
         this.counters = counters;
     }
@@ -62,23 +70,35 @@ public final class BudgetFilter implements GatewayFilter {
         if (budgeted.isEmpty()) {
             return chain.proceed(chain.request());
         }
-        List<Deployment> deployments = catalog.group(chain.request().model()).orElse(List.of()).stream()
-                .map(served -> served.config().deployment()).toList();
-        BigDecimal most = MaxCost.of(chain.request(), deployments, prices);
-        List<BudgetCounters.Reservation> reservations = new ArrayList<>(budgeted.size());
+        BigDecimal most = MaxCost.of(chain.request(), reachable(chain.request().model(),
+                Router.ownFallbacks(chain.request())), prices);
+        List<Budgets.Reservation> reservations = new ArrayList<>(budgeted.size());
         try {
             for (Account account : budgeted) {
                 reservations.add(counters.reserve(account.id(), account.what(), account.maxBudget().get(), most,
                         account::spend));
             }
         } catch (GatewayException e) {
-            reservations.forEach(BudgetCounters.Reservation::release);
+            reservations.forEach(Budgets.Reservation::release);
             throw e;
         }
         return CallEnd.proceed(chain, () -> {
             BigDecimal cost = cost(chain.context());
             reservations.forEach(reservation -> reservation.settle(cost));
-        }, () -> reservations.forEach(BudgetCounters.Reservation::release));
+        }, () -> reservations.forEach(Budgets.Reservation::release));
+    }
+
+    private List<Deployment> reachable(String model, List<String> ownFallbacks) {
+        Optional<ModelCatalog.ResolvedGroup> primary = catalog.resolve(model);
+        if (primary.isEmpty()) {
+            return List.of();
+        }
+        List<Deployment> deployments = new ArrayList<>();
+        for (String group : fallbacks.reachableFrom(primary.get().asked(), primary.get().name(), ownFallbacks)) {
+            catalog.resolve(group).ifPresent(resolved -> resolved.routes().stream().map(Route::deployment)
+                    .forEach(deployments::add));
+        }
+        return deployments;
     }
 
     private static BigDecimal cost(CallContext context) {

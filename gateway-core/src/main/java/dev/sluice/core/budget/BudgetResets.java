@@ -19,7 +19,7 @@ public final class BudgetResets implements AutoCloseable {
     private static final Duration INTERVAL = Duration.ofMinutes(1);
 
     private final List<Supplier<List<String>>> sources;
-    private final BudgetCounters counters;
+    private final Budgets counters;
     private volatile boolean closed;
     private volatile Thread thread;
 
@@ -28,7 +28,7 @@ public final class BudgetResets implements AutoCloseable {
      *                 returns the account ids reset, e.g. {@code team:<id>}
      * @param counters this process's counters
      */
-    public BudgetResets(List<Supplier<List<String>>> sources, BudgetCounters counters) {
+    public BudgetResets(List<Supplier<List<String>>> sources, Budgets counters) {
         this.sources = List.copyOf(sources);
         this.counters = counters;
     }

@@ -1,10 +1,10 @@
 package dev.sluice.core.budget;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.api.ChatRequest;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.Usage;
+import dev.sluice.core.routing.PromptSize;
 import dev.sluice.core.spend.ModelPrice;
 import dev.sluice.core.spend.PriceBook;
 import java.math.BigDecimal;
@@ -26,7 +26,7 @@ public final class MaxCost {
 
     /** @return the most the request can cost on any of the deployments */
     public static BigDecimal of(ModelRequest request, List<Deployment> deployments, PriceBook prices) {
-        long promptBound = promptTokensBound(request);
+        long promptBound = PromptSize.tokensBound(request);
         BigDecimal most = BigDecimal.ZERO;
         for (Deployment deployment : deployments) {
             ModelPrice price = prices.priceOf(deployment).orElse(null);
@@ -44,32 +44,5 @@ public final class MaxCost {
         JsonNode info = deployment.modelInfo();
         JsonNode limit = info.has("max_output_tokens") ? info.get("max_output_tokens") : info.get("max_tokens");
         return limit != null && limit.canConvertToLong() && limit.asLong() > 0 ? limit.asLong() : DEFAULT_OUTPUT_TOKENS;
-    }
-
-    static long promptTokensBound(ModelRequest request) {
-        if (request instanceof ChatRequest chat) {
-            long bound = 0;
-            for (JsonNode message : chat.messages()) {
-                bound += 8 + characters(message);
-            }
-            return bound + characters(chat.body().path("tools"));
-        }
-        return characters(request.body().path(request.operation() == ModelRequest.Operation.EMBEDDING ? "input" : "prompt"));
-    }
-
-    private static long characters(JsonNode node) {
-        if (node.isTextual()) {
-            return node.asText().length();
-        }
-        long total = 0;
-        if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                total += characters(child);
-            }
-            if (node.isObject()) {
-                total += node.size();
-            }
-        }
-        return total;
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.core.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -85,13 +86,41 @@ public final class ConfigLoader {
         Duration timeout = root.get("router_settings").get("timeout").seconds()
                 .or(() -> root.get("litellm_settings").get("request_timeout").seconds())
                 .orElse(DEFAULT_TIMEOUT);
-        String strategy = root.get("router_settings").get("routing_strategy").text().orElse("simple-shuffle");
-        if (!strategy.equals("simple-shuffle")) {
-            notices.add("router_settings.routing_strategy: '" + strategy
-                    + "' is not supported yet; routing with simple-shuffle");
+        RouterSettings router = new RouterSettingsReader(root.get("router_settings"), root.get("litellm_settings")).read();
+        List<DeploymentConfig> models = modelList(root.get("model_list"), timeout, router.streamTimeout());
+        if (root.get("litellm_settings").get("drop_params").bool().orElse(false)) {
+            // Provider plugins read drop_params from the deployment: the global setting is every one's default.
+            models.forEach(model -> model.deployment().extraParams().putIfAbsent("drop_params", BooleanNode.TRUE));
         }
-        return new GatewayConfig(modelList(root.get("model_list"), timeout), general(root.get("general_settings"), env),
-                strategy, timeout, notices);
+        CacheSettings cache = CacheSettingsReader.read(root.get("litellm_settings"), env);
+        return new GatewayConfig(models, general(root.get("general_settings"), env), router, cache,
+                redisTarget(root.get("router_settings"), cache, env), timeout,
+                ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), notices);
+    }
+
+    /** See {@link RedisTarget}: the router's Redis, else the cache's, else the environment's. */
+    private static Optional<RedisTarget> redisTarget(ConfigNode router, CacheSettings cache, Map<String, String> env) {
+        Optional<String> url = router.get("redis_url").text().filter(value -> !value.isBlank());
+        Optional<String> host = router.get("redis_host").text().filter(value -> !value.isBlank());
+        if (url.isPresent() || host.isPresent()) {
+            return Optional.of(new RedisTarget(url, host.orElse("127.0.0.1"),
+                    router.get("redis_port").wholeNumber().map(Long::intValue).orElse(6379),
+                    router.get("redis_password").text().filter(value -> !value.isBlank())));
+        }
+        if (cache.enabled() && cache.type().equals("redis")) {
+            var params = cache.params();
+            return Optional.of(new RedisTarget(Optional.ofNullable(params.path("url").textValue()),
+                    params.path("host").asText("127.0.0.1"), params.path("port").asInt(6379),
+                    Optional.ofNullable(params.path("password").textValue())));
+        }
+        Optional<String> envUrl = Optional.ofNullable(env.get("REDIS_URL")).filter(value -> !value.isBlank());
+        Optional<String> envHost = Optional.ofNullable(env.get("REDIS_HOST")).filter(value -> !value.isBlank());
+        if (envUrl.isEmpty() && envHost.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RedisTarget(envUrl, envHost.orElse("127.0.0.1"),
+                Integer.parseInt(env.getOrDefault("REDIS_PORT", "6379")),
+                Optional.ofNullable(env.get("REDIS_PASSWORD")).filter(value -> !value.isBlank())));
     }
 
     private static void checkKeys(ConfigNode section, Set<String> supported, Set<String> notYet, List<String> notices) {
@@ -127,12 +156,13 @@ public final class ConfigLoader {
                 noSpendLogs);
     }
 
-    private static List<DeploymentConfig> modelList(ConfigNode list, Duration defaultTimeout) {
+    private static List<DeploymentConfig> modelList(ConfigNode list, Duration defaultTimeout,
+                                                    Optional<Duration> defaultStreamTimeout) {
         List<DeploymentConfig> deployments = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConfigNode entry : list.list()) {
             entry.object();
-            DeploymentConfig deployment = deployment(entry, defaultTimeout, deployments.size(), ids);
+            DeploymentConfig deployment = deployment(entry, defaultTimeout, defaultStreamTimeout, deployments.size(), ids);
             if (!ids.add(deployment.deployment().id())) {
                 throw entry.get("model_info").get("id").invalid("duplicate deployment id '"
                         + deployment.deployment().id() + "': every model_info.id must be unique");
@@ -142,7 +172,8 @@ public final class ConfigLoader {
         return deployments;
     }
 
-    private static DeploymentConfig deployment(ConfigNode entry, Duration defaultTimeout, int index, Set<String> taken) {
+    private static DeploymentConfig deployment(ConfigNode entry, Duration defaultTimeout,
+                                               Optional<Duration> defaultStreamTimeout, int index, Set<String> taken) {
         String modelName = entry.get("model_name").requiredText("a model name callers will use");
         ConfigNode params = entry.get("litellm_params");
         if (params.isAbsent()) {
@@ -156,7 +187,7 @@ public final class ConfigLoader {
             throw modelNode.invalid("expected \"provider/model\", e.g. openai/gpt-4o-mini (got \"" + model + "\")");
         }
         Duration timeout = params.get("timeout").seconds().orElse(defaultTimeout);
-        Duration streamTimeout = params.get("stream_timeout").seconds().orElse(timeout);
+        Duration streamTimeout = params.get("stream_timeout").seconds().or(() -> defaultStreamTimeout).orElse(timeout);
         Map<String, String> extraHeaders = new LinkedHashMap<>();
         params.get("extra_headers").fields().forEachRemaining(header -> {
             if (!header.getValue().isValueNode()) {
@@ -188,8 +219,10 @@ public final class ConfigLoader {
                 params.get("api_version").text(), timeout, streamTimeout, extraHeaders, extraParams, modelInfo);
         OptionalInt maxRetries = params.get("max_retries").wholeNumber()
                 .map(value -> OptionalInt.of(value.intValue())).orElse(OptionalInt.empty());
-        return new DeploymentConfig(deployment, params.get("rpm").wholeNumber().orElse(0L),
-                params.get("tpm").wholeNumber().orElse(0L), params.get("weight").nonNegative().orElse(1.0),
+        // LiteLLM reads rpm and tpm from litellm_params, or beside them on the entry.
+        return new DeploymentConfig(deployment, params.get("rpm").wholeNumber().or(() -> entry.get("rpm").wholeNumber())
+                .orElse(0L), params.get("tpm").wholeNumber().or(() -> entry.get("tpm").wholeNumber()).orElse(0L),
+                params.get("weight").nonNegative().orElse(1.0),
                 maxRetries, params.get("order").wholeNumber().map(Long::intValue).orElse(Integer.MAX_VALUE));
     }
 

@@ -3,27 +3,35 @@ package dev.sluice.core.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loaded, validated {@code config.yaml} in LiteLLM's format.
  *
  * @param modelList       {@code model_list}
  * @param general         {@code general_settings}
- * @param routingStrategy {@code router_settings.routing_strategy}
+ * @param router          {@code router_settings}: routing, retries, cooldowns and fallbacks
+ * @param cache           {@code litellm_settings.cache} and {@code cache_params}
+ * @param sharedRedis     the Redis the replicas share limits through, if configured
  * @param requestTimeout  the default timeout of a model call ({@code router_settings.timeout},
  *                        else {@code litellm_settings.request_timeout}, else 600 s)
+ * @param observability   traces, metrics and logs
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
  */
-public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings general, String routingStrategy,
-                            Duration requestTimeout, List<String> notices) {
+public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings general, RouterSettings router, CacheSettings cache,
+                            Optional<RedisTarget> sharedRedis,
+                            Duration requestTimeout, ObservabilitySettings observability, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
         modelList = List.copyOf(modelList);
         Objects.requireNonNull(general, "general");
-        Objects.requireNonNull(routingStrategy, "routingStrategy");
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(sharedRedis, "sharedRedis");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(observability, "observability");
         notices = List.copyOf(notices);
     }
 }

@@ -23,7 +23,8 @@ final class KnownKeys {
             "tpm", "weight", "extra_headers", "order");
 
     static final Set<String> GENERAL_SUPPORTED = Set.of(
-            "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs");
+            "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs",
+            "require_auth_for_metrics_endpoint", "json_logs");
     static final Set<String> GENERAL_NOT_YET = Set.of(
             "alerting", "alerting_threshold", "alert_types", "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "store_model_in_db", "allowed_routes", "public_routes", "admin_only_routes",
@@ -32,34 +33,36 @@ final class KnownKeys {
             "disable_master_key_return", "disable_reset_budget", "disable_adding_master_key_hash_to_db",
             "enable_jwt_auth", "litellm_jwtauth", "proxy_budget_rescheduler_min_time",
             "proxy_budget_rescheduler_max_time", "use_redis_transaction_buffer", "allow_requests_on_db_unavailable",
-            "require_auth_for_metrics_endpoint", "key_management_system", "key_management_settings",
+            "key_management_system", "key_management_settings",
             "infer_model_from_keys", "forward_client_headers_to_llm_api", "pass_through_endpoints",
             "user_header_name", "maximum_spend_logs_retention_period", "ssl_certfile_path", "ssl_keyfile_path",
             "use_shared_health_check", "user_api_key_cache_ttl", "default_team_disabled", "enable_oauth2_auth",
-            "max_parallel_requests", "global_max_parallel_requests", "disable_retry_on_max_parallel_request_limit_error",
-            "json_logs");
+            "max_parallel_requests", "global_max_parallel_requests", "disable_retry_on_max_parallel_request_limit_error");
 
-    static final Set<String> LITELLM_SUPPORTED = Set.of("request_timeout");
+    static final Set<String> LITELLM_SUPPORTED = Set.of("request_timeout", "drop_params", "cache", "cache_params", "num_retries", "fallbacks",
+            "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks", "allowed_fails",
+            "cooldown_time", "max_fallbacks", "retry_policy", "model_group_alias", "retry_after",
+            "allowed_fails_policy", "model_group_retry_policy", "disable_cooldowns", "enable_pre_call_checks",
+            "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint");
     static final Set<String> LITELLM_NOT_YET = Set.of(
-            "drop_params", "num_retries", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
-            "default_fallbacks", "cache", "cache_params", "callbacks", "success_callback", "failure_callback",
-            "service_callback", "set_verbose", "json_logs", "ssl_verify", "max_budget", "budget_duration",
-            "allowed_fails", "cooldown_time", "turn_off_message_logging", "redact_user_api_key_info",
+            "failure_callback", "service_callback", "set_verbose", "ssl_verify", "max_budget", "budget_duration",
+            "turn_off_message_logging", "redact_user_api_key_info",
             "redact_messages_in_exceptions", "telemetry", "modify_params", "enable_preview_features",
-            "max_fallbacks", "retry_policy", "model_group_alias", "default_team_settings", "default_key_generate_params",
+            "default_team_settings", "default_key_generate_params",
             "upperbound_key_generate_params", "default_internal_user_params", "max_internal_user_budget",
             "internal_user_budget_duration", "disable_end_user_cost_tracking", "force_ipv4", "return_response_headers",
             "enable_json_schema_validation", "num_retries_per_request", "store_audit_logs", "key_generation_settings",
             "default_max_internal_user_budget", "content_policy_fallbacks_enabled", "disable_add_transform_inline_image_block",
             "mcp_aliases", "context_window_fallback_dict");
 
-    static final Set<String> ROUTER_SUPPORTED = Set.of("routing_strategy", "timeout");
+    static final Set<String> ROUTER_SUPPORTED = Set.of("routing_strategy", "timeout", "num_retries", "retry_after",
+            "allowed_fails", "cooldown_time", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
+            "default_fallbacks", "model_group_alias", "enable_pre_call_checks", "retry_policy", "allowed_fails_policy",
+            "max_fallbacks", "stream_timeout", "routing_strategy_args", "model_group_retry_policy", "disable_cooldowns",
+            "redis_host", "redis_port", "redis_password", "redis_url");
     static final Set<String> ROUTER_NOT_YET = Set.of(
-            "num_retries", "retry_after", "allowed_fails", "cooldown_time", "fallbacks", "context_window_fallbacks",
-            "content_policy_fallbacks", "default_fallbacks", "model_group_alias", "redis_host", "redis_port",
-            "redis_password", "redis_url", "enable_pre_call_checks", "retry_policy", "allowed_fails_policy",
-            "max_fallbacks", "stream_timeout", "cache_responses", "routing_strategy_args", "provider_budget_config",
-            "model_group_retry_policy", "disable_cooldowns", "enable_tag_filtering", "tag_filtering_match_any",
-            "cache_kwargs", "client_ttl", "polling_interval", "default_priority", "optional_pre_call_checks",
-            "num_workers", "deployment_affinity_ttl_seconds", "router_general_settings");
+            "cache_responses", "provider_budget_config",
+            "enable_tag_filtering", "tag_filtering_match_any", "cache_kwargs", "client_ttl", "polling_interval",
+            "default_priority", "optional_pre_call_checks", "num_workers", "deployment_affinity_ttl_seconds",
+            "router_general_settings");
 }

@@ -88,6 +88,13 @@ public final class Governance {
         return directory;
     }
 
+    /** Registers a listener told of every change to a team, user, member, customer or tier ({@code kind:id}). */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        for (AdminTable table : List.of(teams.teams(), users.users(), customers.customers(), budgets.tiers())) {
+            table.onChange(listener);
+        }
+    }
+
     /** @return what resets budget windows, kind by kind, each returning the accounts it reset */
     public List<Supplier<List<String>>> budgetWindows() {
         return List.of(

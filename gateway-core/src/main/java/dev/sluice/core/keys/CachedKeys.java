@@ -42,6 +42,11 @@ public final class CachedKeys implements KeyDirectory {
         service.onChange(cache::invalidate);
     }
 
+    /** Drops what is cached of a key, so its next use reads it afresh: after another replica changed it. */
+    public void invalidate(String token) {
+        cache.invalidate(token);
+    }
+
     /** @return the virtual key the call was made with, if it was made with one */
     public Optional<KeyRecord> callerKey(dev.sluice.api.CallContext context) {
         return context.principal().map(Principal::subject).filter(VirtualKeys::isToken).flatMap(this::record);

@@ -34,21 +34,26 @@ public final class CallEnd {
                 onEnd.run();
                 yield response;
             }
-            case ChunkStream stream -> new ChunkStream() {
-                @Override
-                public ChatChunk next() {
-                    return stream.next();
-                }
+            case ChunkStream stream -> onClose(stream, onEnd);
+        };
+    }
 
-                @Override
-                public void close() {
-                    try {
-                        stream.close();
-                    } finally {
-                        onEnd.run();
-                    }
+    /** @return the stream, running {@code then} once it has been closed */
+    public static ChunkStream onClose(ChunkStream stream, Runnable then) {
+        return new ChunkStream() {
+            @Override
+            public ChatChunk next() {
+                return stream.next();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    stream.close();
+                } finally {
+                    then.run();
                 }
-            };
+            }
         };
     }
 }

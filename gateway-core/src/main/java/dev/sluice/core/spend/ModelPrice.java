@@ -12,10 +12,11 @@ import java.util.Optional;
  * @param input          {@code input_cost_per_token}
  * @param output         {@code output_cost_per_token}
  * @param cacheRead      {@code cache_read_input_token_cost}; the input price where none is given
+ * @param cacheWrite     {@code cache_creation_input_token_cost}; the input price where none is given
  * @param inputAbove200k {@code input_cost_per_token_above_200k_tokens}, for long prompts
  * @param outputAbove200k {@code output_cost_per_token_above_200k_tokens}
  */
-public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRead,
+public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
                          Optional<BigDecimal> inputAbove200k, Optional<BigDecimal> outputAbove200k) {
 
     private static final long LONG_PROMPT = 200_000;
@@ -25,6 +26,7 @@ public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRe
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(cacheRead, "cacheRead");
+        Objects.requireNonNull(cacheWrite, "cacheWrite");
         Objects.requireNonNull(inputAbove200k, "inputAbove200k");
         Objects.requireNonNull(outputAbove200k, "outputAbove200k");
     }
@@ -37,22 +39,26 @@ public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRe
         }
         return Optional.of(new ModelPrice(input.get(), decimal(entry, "output_cost_per_token").orElse(BigDecimal.ZERO),
                 decimal(entry, "cache_read_input_token_cost").orElse(input.get()),
+                decimal(entry, "cache_creation_input_token_cost").orElse(input.get()),
                 decimal(entry, "input_cost_per_token_above_200k_tokens"),
                 decimal(entry, "output_cost_per_token_above_200k_tokens")));
     }
 
     /**
      * The exact cost of a call: uncached prompt tokens at the input price, cached ones at the
-     * cache-read price, completion tokens (reasoning included) at the output price; prompts over
-     * 200k tokens at the long-prompt prices where the model has them.
+     * cache-read price, ones written to the cache at the cache-write price, completion tokens
+     * (reasoning included) at the output price; prompts over 200k tokens at the long-prompt prices
+     * where the model has them.
      */
     public BigDecimal cost(Usage usage) {
         boolean longPrompt = usage.promptTokens() > LONG_PROMPT;
         BigDecimal inputPrice = longPrompt ? inputAbove200k.orElse(input) : input;
         BigDecimal outputPrice = longPrompt ? outputAbove200k.orElse(output) : output;
         long cached = Math.min(usage.cachedPromptTokens(), usage.promptTokens());
-        return inputPrice.multiply(BigDecimal.valueOf(usage.promptTokens() - cached))
+        long written = Math.min(usage.cacheWriteTokens(), usage.promptTokens() - cached);
+        return inputPrice.multiply(BigDecimal.valueOf(usage.promptTokens() - cached - written))
                 .add(cacheRead.multiply(BigDecimal.valueOf(cached)))
+                .add(cacheWrite.multiply(BigDecimal.valueOf(written)))
                 .add(outputPrice.multiply(BigDecimal.valueOf(usage.completionTokens())));
     }
 

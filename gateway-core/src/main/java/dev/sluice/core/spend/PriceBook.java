@@ -3,6 +3,8 @@ package dev.sluice.core.spend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.api.Deployment;
+import dev.sluice.api.TokenPrice;
+import dev.sluice.core.routing.DeploymentFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,19 +12,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Per-token prices by model name, from a file in the format of LiteLLM's
  * {@code model_prices_and_context_window.json} ({@code config/model_prices.json} is shipped). A
  * deployment's own {@code input_cost_per_token} / {@code output_cost_per_token}, in
- * {@code model_info} or {@code litellm_params}, come first.
+ * {@code model_info} or {@code litellm_params}, come first. It also knows each model's context
+ * window ({@code max_input_tokens}), for the router's pre-call checks.
  */
-public final class PriceBook {
+public final class PriceBook implements DeploymentFacts {
 
     private final Map<String, ModelPrice> prices;
+    private final Map<String, Long> contextWindows;
 
-    private PriceBook(Map<String, ModelPrice> prices) {
+    private PriceBook(Map<String, ModelPrice> prices, Map<String, Long> contextWindows) {
         this.prices = Map.copyOf(prices);
+        this.contextWindows = Map.copyOf(contextWindows);
     }
 
     /** @return the price book the gateway ships */
@@ -40,12 +46,15 @@ public final class PriceBook {
     /** @return the price book in a LiteLLM-format price map */
     public static PriceBook read(InputStream in, ObjectMapper json) throws IOException {
         Map<String, ModelPrice> prices = new HashMap<>();
+        Map<String, Long> contextWindows = new HashMap<>();
         for (Map.Entry<String, JsonNode> entry : json.readTree(in).properties()) {
             if (entry.getValue().isObject()) {
                 ModelPrice.from(entry.getValue()).ifPresent(price -> prices.put(entry.getKey(), price));
+                positive(entry.getValue().get("max_input_tokens"))
+                        .ifPresent(tokens -> contextWindows.put(entry.getKey(), tokens));
             }
         }
-        return new PriceBook(prices);
+        return new PriceBook(prices, contextWindows);
     }
 
     /** @return how many models have a price */
@@ -60,7 +69,43 @@ public final class PriceBook {
     public Optional<ModelPrice> priceOf(Deployment deployment) {
         return ModelPrice.from(deployment.modelInfo())
                 .or(() -> ModelPrice.from(deployment.extraParams()))
-                .or(() -> find(List.of(deployment.providerModel(), deployment.qualifiedModel(), deployment.modelGroup())));
+                .or(() -> find(names(deployment)));
+    }
+
+    /**
+     * The names a deployment's model goes by in the book: {@code model_info.base_model} first (as
+     * in LiteLLM, for Azure deployment names and Bedrock model ids that name no model the book
+     * knows), then the upstream model, {@code provider/model}, and the model group.
+     */
+    private static List<String> names(Deployment deployment) {
+        String base = deployment.modelInfo().path("base_model").asText("");
+        List<String> names = List.of(deployment.providerModel(), deployment.qualifiedModel(), deployment.modelGroup());
+        return base.isBlank() ? names : java.util.stream.Stream.concat(java.util.stream.Stream.of(base,
+                base.substring(base.indexOf('/') + 1)), names.stream()).toList();
+    }
+
+    @Override
+    public Optional<TokenPrice> price(Deployment deployment) {
+        return priceOf(deployment).map(price -> new TokenPrice(price.input().doubleValue(), price.output().doubleValue()));
+    }
+
+    /**
+     * @return the deployment's {@code model_info.max_input_tokens}, else the book's for its
+     *         upstream model, else its {@code model_info.max_tokens}
+     */
+    @Override
+    public OptionalLong contextWindow(Deployment deployment) {
+        Optional<Long> window = positive(deployment.modelInfo().get("max_input_tokens"));
+        for (String name : names(deployment)) {
+            window = window.or(() -> Optional.ofNullable(contextWindows.get(name)));
+        }
+        window = window.or(() -> positive(deployment.modelInfo().get("max_tokens")));
+        return window.map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    private static Optional<Long> positive(JsonNode value) {
+        return value != null && value.canConvertToLong() && value.asLong() > 0 ? Optional.of(value.asLong())
+                : Optional.empty();
     }
 
     private Optional<ModelPrice> find(List<String> names) {

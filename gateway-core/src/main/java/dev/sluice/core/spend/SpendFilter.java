@@ -12,6 +12,7 @@ import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ModelResult;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Usage;
+import dev.sluice.core.cache.CacheFilter;
 import dev.sluice.core.keys.VirtualKeys;
 import dev.sluice.core.routing.Router;
 import java.math.BigDecimal;
@@ -34,6 +35,9 @@ public final class SpendFilter implements GatewayFilter {
 
     /** The call's cost in USD, set once its spend is recorded, for stages that settle budgets. */
     public static final CallContext.Key<BigDecimal> COST = new CallContext.Key<>("cost", BigDecimal.class);
+
+    /** The call's usage, set with {@link #COST}, for metrics and the request log. */
+    public static final CallContext.Key<Usage> USAGE = new CallContext.Key<>("usage", Usage.class);
 
     /** The call's total tokens, set with {@link #COST}, for stages that count tokens per minute. */
     public static final CallContext.Key<Long> TOKENS = new CallContext.Key<>("tokens", Long.class);
@@ -86,9 +90,12 @@ public final class SpendFilter implements GatewayFilter {
 
     private SpendRecord record(ModelRequest request, CallContext context, String status, Usage usage) {
         Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
-        BigDecimal cost = deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO);
+        // A cached answer cost nothing upstream; its usage is kept in the log for what it saved.
+        BigDecimal cost = context.attribute(CacheFilter.CACHE_HIT).isPresent() ? BigDecimal.ZERO
+                : deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO);
         context.attribute(COST, cost);
         context.attribute(TOKENS, usage.totalTokens());
+        context.attribute(USAGE, usage);
         Optional<Principal> caller = context.principal();
         String keyToken = caller.map(Principal::subject).filter(VirtualKeys::isToken).orElse(null);
         return new SpendRecord(context.callId(), keyToken, caller.flatMap(Principal::keyAlias).orElse(null),
@@ -96,7 +103,8 @@ public final class SpendFilter implements GatewayFilter {
                 request.user().orElse(null), request.operation().name().toLowerCase(Locale.ROOT),
                 deployment.map(Deployment::qualifiedModel).orElse(null), request.model(),
                 deployment.map(Deployment::id).orElse(null), deployment.flatMap(Deployment::apiBase).orElse(null),
-                status, usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), cost, false,
+                status, usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), cost,
+                context.attribute(CacheFilter.CACHE_HIT).isPresent(),
                 context.startedAt(), clock.instant());
     }
 

@@ -24,7 +24,7 @@ import dev.sluice.api.HostServices;
 import dev.sluice.api.KeyDirectory;
 import dev.sluice.plugins.virtualkeys.VirtualKeyStrategy;
 import dev.sluice.core.limits.RateLimitFilter;
-import dev.sluice.core.limits.RateLimiter;
+import dev.sluice.core.limits.InProcessRateLimiter;
 import dev.sluice.core.store.Database;
 import dev.sluice.core.store.Dialect;
 import dev.sluice.core.store.TestDatabases;
@@ -33,7 +33,10 @@ import dev.sluice.testkit.ManualClock;
 import dev.sluice.testkit.TestHeaders;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import dev.sluice.core.config.ConfigLoader;
+import dev.sluice.core.routing.ModelCatalog;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -78,8 +81,13 @@ class AccountAdmissionTest {
             }
         });
         governance = Governance.open(keys, database, JSON, clock);
-        AccessFilter access = new AccessFilter(cached, governance.directory(() -> 0L), Map.of("beta", Set.of("priced")));
-        harness = FilterHarness.of(new Authenticate(), access, new RateLimitFilter(new RateLimiter(clock)))
+        ModelCatalog catalog = new ModelCatalog(ConfigLoader.parse("""
+                model_list:
+                  - {model_name: priced, litellm_params: {model: mock/priced}, model_info: {access_groups: [beta]}}
+                  - {model_name: other, litellm_params: {model: mock/other}}
+                """, Map.of()).modelList(), List.of());
+        AccessFilter access = new AccessFilter(cached, governance.directory(() -> 0L), catalog);
+        harness = FilterHarness.of(new Authenticate(), access, new RateLimitFilter(new InProcessRateLimiter(clock)))
                 .answering(request -> new ModelResponse(JSON.createObjectNode().put("model", request.model())));
     }
 

@@ -123,15 +123,15 @@ class ConfigLoaderTest {
     @Test
     void unknownAndNotYetSupportedKeysAreNoticedNotFatal() {
         GatewayConfig config = parse("""
-                litellm_settings: {drop_params: true, colour: blue}
-                router_settings: {num_retries: 3}
+                litellm_settings: {set_verbose: true, colour: blue}
+                router_settings: {cache_responses: true}
                 general_settings: {alerting: [slack]}
                 guardrails: []
                 """);
         assertTrue(config.notices().contains("litellm_settings.colour: unknown key, ignored (check its spelling)"),
                 config.notices().toString());
-        assertTrue(config.notices().contains("litellm_settings.drop_params: accepted, but not supported yet; it has no effect"));
-        assertTrue(config.notices().contains("router_settings.num_retries: accepted, but not supported yet; it has no effect"));
+        assertTrue(config.notices().contains("litellm_settings.set_verbose: accepted, but not supported yet; it has no effect"));
+        assertTrue(config.notices().contains("router_settings.cache_responses: accepted, but not supported yet; it has no effect"));
         assertTrue(config.notices().contains("general_settings.alerting: accepted, but not supported yet; it has no effect"));
         assertTrue(config.notices().contains("guardrails: accepted, but not supported yet; it has no effect"));
     }
@@ -165,7 +165,7 @@ class ConfigLoaderTest {
         assertTrue(config.general().masterKey().isEmpty());
         assertEquals(GeneralSettings.DEFAULT_MAX_REQUEST_BYTES, config.general().maxRequestBytes());
         assertEquals(Duration.ofSeconds(600), config.requestTimeout());
-        assertEquals("simple-shuffle", config.routingStrategy());
+        assertEquals(RouterSettings.defaults(), config.router());
     }
 
     @Test
@@ -197,5 +197,91 @@ class ConfigLoaderTest {
                 model_list: [{model_name: x, litellm_params: {model: openai/x, api_key: sk-super-secret-provider}}]
                 """);
         assertFalse(config.toString().contains("super-secret"), config.toString());
+    }
+
+    @Test
+    void routerSettingsComeFromRouterSettingsOrLitellmSettingsTheFormerWinning() {
+        RouterSettings router = parse("""
+                model_list: [{model_name: a, litellm_params: {model: openai/a, stream_timeout: 9}}, {model_name: b, litellm_params: {model: openai/b}}]
+                litellm_settings:
+                  num_retries: 7
+                  fallbacks: [{a: [b]}]
+                  context_window_fallbacks: [{a: [b]}]
+                router_settings:
+                  num_retries: 1
+                  stream_timeout: 30
+                  retry_policy: {RateLimitErrorRetries: 4, TimeoutErrorRetries: 0}
+                  allowed_fails_policy: {InternalServerErrorAllowedFails: 9}
+                  model_group_alias: {alias: a, secret: {model: b, hidden: true}}
+                  default_fallbacks: b
+                """).router();
+        assertEquals(1, router.numRetries());
+        assertEquals(Map.of("a", java.util.List.of("b")), router.fallbacks());
+        assertEquals(Map.of("a", java.util.List.of("b")), router.contextWindowFallbacks());
+        assertEquals(java.util.List.of("b"), router.defaultFallbacks(), "a single name is a list of one");
+        assertEquals(Map.of(FailureClass.RATE_LIMIT, 4, FailureClass.TIMEOUT, 0), router.retryPolicy());
+        assertEquals(Map.of(FailureClass.INTERNAL_SERVER, 9), router.allowedFailsPolicy());
+        assertEquals(new RouterSettings.GroupAlias("b", true), router.modelGroupAliases().get("secret"));
+        GatewayConfig config = parse("""
+                model_list: [{model_name: a, litellm_params: {model: openai/a, stream_timeout: 9}}, {model_name: b, litellm_params: {model: openai/b}}]
+                router_settings: {stream_timeout: 30}
+                """);
+        assertEquals(Duration.ofSeconds(9), config.modelList().get(0).deployment().streamTimeout(), "its own wins");
+        assertEquals(Duration.ofSeconds(30), config.modelList().get(1).deployment().streamTimeout());
+    }
+
+    @Test
+    void aMistakeInTheRouterSettingsNamesItsPath() {
+        ConfigException policy = assertThrows(ConfigException.class,
+                () -> parse("router_settings: {retry_policy: {RateLimitRetries: 2}}"));
+        assertTrue(policy.getMessage().startsWith("router_settings.retry_policy.RateLimitRetries: unknown failure class; "
+                + "expected one of [BadRequestErrorRetries, "), policy.getMessage());
+        ConfigException fallbacks = assertThrows(ConfigException.class,
+                () -> parse("router_settings: {fallbacks: {a: [b]}}"));
+        assertEquals("router_settings.fallbacks: expected a list", fallbacks.getMessage());
+    }
+
+    @Test
+    void globalDropParamsIsEveryDeploymentsDefault() {
+        GatewayConfig config = parse("""
+                model_list:
+                  - {model_name: a, litellm_params: {model: anthropic/a}}
+                  - {model_name: b, litellm_params: {model: anthropic/b, drop_params: false}}
+                litellm_settings: {drop_params: true}
+                """);
+        assertTrue(config.modelList().get(0).deployment().extraParams().path("drop_params").asBoolean());
+        assertFalse(config.modelList().get(1).deployment().extraParams().path("drop_params").asBoolean(true),
+                "a deployment's own setting wins");
+    }
+
+    @Test
+    void cacheSettingsComeFromLitellmSettingsWithRedisFromTheEnvironment() {
+        CacheSettings cache = ConfigLoader.parse("""
+                litellm_settings:
+                  cache: true
+                  cache_params: {type: redis, ttl: 30, namespace: prod, supported_call_types: [acompletion, embedding],
+                                 mode: default_off, scope: key}
+                """, Map.of("REDIS_HOST", "redis.internal", "REDIS_PASSWORD", "s3cret")).cache();
+        assertTrue(cache.enabled());
+        assertEquals("redis", cache.type());
+        assertEquals(Duration.ofSeconds(30), cache.ttl());
+        assertEquals("prod", cache.namespace());
+        assertEquals(java.util.Set.of(dev.sluice.api.ModelRequest.Operation.CHAT, dev.sluice.api.ModelRequest.Operation.EMBEDDING),
+                cache.operations());
+        assertFalse(cache.defaultOn());
+        assertEquals("key", cache.scope());
+        assertEquals("redis.internal", cache.params().path("host").asText());
+        assertEquals("s3cret", cache.params().path("password").asText());
+        assertFalse(parse("").cache().enabled());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> parse("litellm_settings: {cache: true, cache_params: {type: memcached}}"));
+        assertEquals("litellm_settings.cache_params.type: expected local or redis (got 'memcached')", bad.getMessage());
+        assertTrue(cache.localTier(), "answers are kept in process too unless told");
+        assertFalse(parse("litellm_settings: {cache: true, cache_params: {type: redis, local_tier: false}}").cache()
+                .localTier());
+        ConfigException localOnly = assertThrows(ConfigException.class,
+                () -> parse("litellm_settings: {cache: true, cache_params: {type: local, local_tier: false}}"));
+        assertTrue(localOnly.getMessage().startsWith("litellm_settings.cache_params.local_tier: local_tier: false needs "
+                + "type: redis"), localOnly.getMessage());
     }
 }

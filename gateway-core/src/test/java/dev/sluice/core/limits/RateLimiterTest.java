@@ -11,14 +11,24 @@ import dev.sluice.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+/** What every rate limiter does, in process or in Redis; each has a subclass that supplies it. */
+abstract class RateLimiterTest {
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:15Z"));
-    private final RateLimiter limiter = new RateLimiter(clock);
+    protected final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:15Z"));
+    private RateLimiter limiter;
 
-    private static RateLimits limits(Long rpm, Long tpm, Integer parallel) {
+    @BeforeEach
+    void createLimiter() {
+        limiter = limiter(clock);
+    }
+
+    /** @return the limiter under test, on this clock */
+    protected abstract RateLimiter limiter(ManualClock clock);
+
+    static RateLimits limits(Long rpm, Long tpm, Integer parallel) {
         return new RateLimits(Optional.ofNullable(rpm), Optional.ofNullable(tpm), Optional.ofNullable(parallel));
     }
 
@@ -50,11 +60,12 @@ class RateLimiterTest {
     @Test
     void parallelCallsAreCappedUntilOneFinishes() {
         RateLimiter.Permit first = limiter.admit("k", "key k", limits(null, null, 2));
-        limiter.admit("k", "key k", limits(null, null, 2));
+        assertEquals(1, first.inFlight());
+        assertEquals(2, limiter.admit("k", "key k", limits(null, null, 2)).inFlight(), "each permit counts itself");
         assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(null, null, 2)));
         first.finish(0);
         first.finish(0);
-        limiter.admit("k", "key k", limits(null, null, 2));
+        assertEquals(2, limiter.admit("k", "key k", limits(null, null, 2)).inFlight());
         assertThrows(GatewayException.class, () -> limiter.admit("k", "key k", limits(null, null, 2)),
                 "finishing twice frees one slot only");
     }

@@ -45,6 +45,14 @@ class PriceBookTest {
     }
 
     @Test
+    void tokensWrittenToThePromptCacheAreChargedAtTheCacheWritePrice() {
+        // claude-sonnet-4: $3/M input, $0.30/M cache read, $3.75/M cache write, $15/M output
+        Usage usage = new Usage(10_000, 1_000, 2_000, 0, 4_000);
+        assertEquals(0, usd("0.012").add(usd("0.0006")).add(usd("0.015")).add(usd("0.015"))
+                .compareTo(cost("anthropic/claude-sonnet-4", usage)), "4000 uncached + 2000 read + 4000 written + 1000 out");
+    }
+
+    @Test
     void longGeminiPromptsUseTheLongPromptPrices() {
         // gemini-2.5-pro: $1.25/M in and $10/M out up to 200k prompt tokens, $2.50/M and $15/M above
         assertEquals(0, usd("0.125").add(usd("0.01")).compareTo(cost("gemini/gemini-2.5-pro", new Usage(100_000, 1_000, 0, 0))));
@@ -57,6 +65,16 @@ class PriceBookTest {
         Deployment custom = new Deployment("d", "g", "openai", "gpt-4o", Optional.empty(), Optional.empty(),
                 Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(), JSON.createObjectNode(), info);
         assertEquals(0, usd("0.014").compareTo(book.priceOf(custom).orElseThrow().cost(new Usage(10, 2, 0, 0))));
+    }
+
+    @Test
+    void aBaseModelPricesADeploymentWhoseNameTheBookDoesNotKnow() {
+        Deployment azure = new Deployment("az", "gpt-4o", "azure", "my-prod-deployment", java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1), java.util.Map.of(), JSON.createObjectNode(),
+                JSON.createObjectNode().put("base_model", "azure/gpt-4o"));
+        assertEquals(0, cost("openai/gpt-4o", new Usage(1000, 100, 0, 0)).compareTo(
+                book.priceOf(azure).orElseThrow().cost(new Usage(1000, 100, 0, 0))));
     }
 
     @Test

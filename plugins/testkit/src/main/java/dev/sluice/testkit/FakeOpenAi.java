@@ -31,6 +31,7 @@ public final class FakeOpenAi extends FakeUpstream {
     private volatile long cachedTokens;
     private volatile CountDownLatch streamGate;
     private volatile boolean probeAfterGate;
+    private volatile boolean breakNextStream;
     private final AtomicBoolean lastChunkSent = new AtomicBoolean();
     private final CountDownLatch streamAborted = new CountDownLatch(1);
 
@@ -88,6 +89,15 @@ public final class FakeOpenAi extends FakeUpstream {
      */
     public boolean awaitStreamAborted(java.time.Duration within) throws InterruptedException {
         return streamAborted.await(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Makes the next stream end after its first chunk, without a finish reason or {@code [DONE]}:
+     * an upstream that died halfway.
+     */
+    public FakeOpenAi breakNextStreamAfterFirstChunk() {
+        breakNextStream = true;
+        return this;
     }
 
     /** @return whether the last held stream has sent its final chunk */
@@ -207,6 +217,11 @@ public final class FakeOpenAi extends FakeUpstream {
         CountDownLatch gate = streamGate;
         boolean probe = probeAfterGate;
         streamGate = null;
+        if (breakNextStream) {
+            breakNextStream = false;
+            writeFirstChunkAndDie(request, exchange);
+            return;
+        }
         try {
             writeStream(request, exchange, gate, probe);
         } catch (IOException e) {
@@ -259,6 +274,18 @@ public final class FakeOpenAi extends FakeUpstream {
         }
         writeEvent(out, "[DONE]");
         lastChunkSent.set(true);
+        out.close();
+    }
+
+    private void writeFirstChunkAndDie(JsonNode request, HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        ObjectNode chunk = envelope("chat.completion.chunk", request);
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.putObject("delta").put("role", "assistant").put("content", words().getFirst());
+        choice.putNull("finish_reason");
+        writeEvent(out, JSON.writeValueAsString(chunk));
         out.close();
     }
 

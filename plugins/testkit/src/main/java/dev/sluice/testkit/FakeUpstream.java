@@ -29,6 +29,7 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final BlockingQueue<RecordedRequest> received = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedDeque<Failure> failures = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<java.util.concurrent.CountDownLatch> stalls = new ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Starts the server on 127.0.0.1 and a free port. */
     protected FakeUpstream() {
@@ -55,6 +56,11 @@ public abstract class FakeUpstream implements AutoCloseable {
      */
     public void failNext(int status, String retryAfter) {
         failures.addLast(new Failure(status, retryAfter));
+    }
+
+    /** Makes the next call's connection close without an answer, as a crashed upstream's would. */
+    public void resetNext() {
+        resets.incrementAndGet();
     }
 
     /**
@@ -114,6 +120,9 @@ public abstract class FakeUpstream implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+            if (resets.getAndUpdate(count -> Math.max(0, count - 1)) > 0) {
+                return; // closing the exchange unanswered drops the connection
             }
             Failure failure = failures.pollFirst();
             if (failure != null) {

@@ -1,9 +1,6 @@
 package dev.sluice.plugins.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.CompletionRequest;
@@ -19,8 +16,9 @@ import dev.sluice.api.ProviderContext;
 import dev.sluice.api.Secret;
 import dev.sluice.api.UpstreamRequest;
 import dev.sluice.api.UpstreamResponse;
-import dev.sluice.api.UpstreamStream;
-import java.io.IOException;
+import dev.sluice.plugins.kit.RequestChecks;
+import dev.sluice.plugins.openai.wire.OpenAiErrors;
+import dev.sluice.plugins.openai.wire.OpenAiWire;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +42,8 @@ public final class OpenAiProvider implements ProviderAdapter {
 
     /** litellm_params that name the OpenAI organisation rather than a request parameter. */
     private static final String ORGANIZATION = "organization";
+    /** litellm_params that are settings of this plugin, never request parameters. */
+    private static final Set<String> GATEWAY_PARAMS = Set.of(ORGANIZATION);
 
     @Override
     public Set<String> providers() {
@@ -57,17 +57,7 @@ public final class OpenAiProvider implements ProviderAdapter {
             throw new IllegalArgumentException("api_base is required for provider '" + deployment.provider()
                     + "': set it to the server's OpenAI-compatible base URL, e.g. http://localhost:8000/v1");
         }
-        deployment.apiBase().ifPresent(base -> {
-            URI uri;
-            try {
-                uri = URI.create(base);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("api_base: expected an http(s) URL, got '" + base + "'");
-            }
-            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
-                throw new IllegalArgumentException("api_base: expected an http(s) URL, got '" + base + "'");
-            }
-        });
+        RequestChecks.apiBase(deployment);
     }
 
     @Override
@@ -106,7 +96,7 @@ public final class OpenAiProvider implements ProviderAdapter {
                     context.json());
         }
         List<ModelCard> cards = new ArrayList<>();
-        for (JsonNode model : read(response.body(), context.json(), deployment).path("data")) {
+        for (JsonNode model : OpenAiWire.read(response.body(), context.json(), deployment).path("data")) {
             cards.add(new ModelCard(model.path("id").asText(), model.path("created").asLong(0),
                     model.path("owned_by").asText(deployment.provider())));
         }
@@ -115,54 +105,12 @@ public final class OpenAiProvider implements ProviderAdapter {
 
     private ModelResponse call(String path, ModelRequest request, ProviderContext context) {
         Deployment deployment = context.deployment();
-        UpstreamResponse response = context.transport().send(UpstreamRequest.postJson(endpoint(deployment, path),
-                headers(deployment), body(request, deployment, false, context.json()), deployment.timeout()));
-        if (response.status() / 100 != 2) {
-            throw OpenAiErrors.map(deployment.provider(), response.status(), response.body(), response::header,
-                    context.json());
-        }
-        JsonNode answer = read(response.body(), context.json(), deployment);
-        if (!answer.isObject()) {
-            throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, deployment.provider() + " answered with JSON that is not an object.");
-        }
-        return new ModelResponse((ObjectNode) answer);
+        return OpenAiWire.send(endpoint(deployment, path), headers(deployment), request, GATEWAY_PARAMS, context);
     }
 
     private ChunkStream stream(String path, ModelRequest request, ProviderContext context) {
         Deployment deployment = context.deployment();
-        UpstreamStream upstream = context.transport().stream(UpstreamRequest.postJson(endpoint(deployment, path),
-                headers(deployment), body(request, deployment, true, context.json()), deployment.streamTimeout()));
-        if (upstream.status() / 100 != 2) {
-            try (upstream) {
-                byte[] error = upstream.body().readNBytes(64 * 1024);
-                throw OpenAiErrors.map(deployment.provider(), upstream.status(), error, upstream::header, context.json());
-            } catch (IOException e) {
-                throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, deployment.provider() + " answered HTTP "
-                        + upstream.status() + " and its error body could not be read.");
-            }
-        }
-        return new OpenAiChunkStream(deployment.provider(), upstream, context.json());
-    }
-
-    private static byte[] body(ModelRequest request, Deployment deployment, boolean stream, ObjectMapper json) {
-        ObjectNode body = request.body().deepCopy();
-        body.put("model", deployment.providerModel());
-        deployment.extraParams().properties().forEach(entry -> {
-            if (!entry.getKey().equals(ORGANIZATION) && !body.has(entry.getKey())) {
-                body.set(entry.getKey(), entry.getValue());
-            }
-        });
-        if (stream) {
-            body.put("stream", true);
-            JsonNode options = body.get("stream_options");
-            ObjectNode streamOptions = options instanceof ObjectNode object ? object : body.putObject("stream_options");
-            streamOptions.put("include_usage", true);
-        }
-        try {
-            return json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        return OpenAiWire.stream(endpoint(deployment, path), headers(deployment), request, GATEWAY_PARAMS, context);
     }
 
     private static Map<String, String> headers(Deployment deployment) {
@@ -186,14 +134,5 @@ public final class OpenAiProvider implements ProviderAdapter {
                 .orElseThrow(() -> GatewayException.of(ErrorKind.INTERNAL,
                         "Deployment '" + deployment.id() + "' has no api_base."));
         return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
-    }
-
-    private static JsonNode read(byte[] body, ObjectMapper json, Deployment deployment) {
-        try {
-            return json.readTree(body);
-        } catch (IOException e) {
-            throw GatewayException.of(ErrorKind.UPSTREAM_ERROR,
-                    deployment.provider() + " answered with a body that is not valid JSON.");
-        }
     }
 }
