@@ -1,0 +1,133 @@
+package dev.sluice.server;
+
+import static dev.sluice.server.RunningGateway.MASTER_KEY;
+import static dev.sluice.server.RunningGateway.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin UI in Debian's Chromium (headless) against a running gateway: the jobs a platform
+ * team does with it, end to end through the public admin API. Screenshots of every page go to
+ * {@code target/ui-screenshots/} ({@code docs/ui/} holds a copy for the README).
+ */
+class AdminUiBrowserTest {
+
+    static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+    private static final String CHAT = "{\"model\":\"priced\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+
+    @TempDir
+    static Path dir;
+    static RunningGateway gateway;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gateway")), """
+                model_list:
+                  - model_name: priced
+                    litellm_params: {model: mock/p, rpm: 600}
+                    model_info: {input_cost_per_token: 0.0001, output_cost_per_token: 0.0002}
+                  - model_name: embed
+                    litellm_params: {model: mock/e}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY));
+        browser = Browser.start(Files.createDirectories(dir.resolve("browser")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aKeyWithABudgetIsCreatedUsedWatchedAndBlocked() throws Exception {
+        openLoggedOut();
+        browser.screenshot(SCREENSHOTS.resolve("login.png"));
+        browser.type("#login-key", "sk-not-the-master-key");
+        browser.click("#login-with-key");
+        browser.textWhen("#error", text -> !text.isBlank(), "an error message");
+        browser.type("#login-key", MASTER_KEY);
+        browser.click("#login-with-key");
+        browser.find("#keys");
+
+        browser.type("#key-key_alias", "browser-key");
+        browser.type("#key-max_budget", "5");
+        browser.type("#key-models", "priced");
+        browser.click("#create-key");
+        String key = browser.textWhen("#new-key", text -> text.startsWith("sk-"), "the new key");
+        browser.screenshot(SCREENSHOTS.resolve("key-created.png"));
+        browser.click("#close-dialog");
+        String row = "tr[data-alias='browser-key']";
+        assertEquals("$0.0000", browser.text(row + " .spend"));
+
+        HttpResponse<String> answered = chat(key);
+        assertEquals(200, answered.statusCode(), answered.body());
+        // Spend lands in the ledger after the answer; reload the list until it shows.
+        String spend = browser.waitFor("the key's spend", () -> {
+            browser.click("#search-keys");
+            return browser.findNow(row + " .spend").map(browser::textOf).filter(text -> !text.equals("$0.0000"));
+        });
+        assertTrue(spend.matches("\\$0\\.\\d{4}"), spend);
+        assertEquals(json(gateway.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY))
+                .path("info").path("spend").decimalValue().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
+                spend.substring(1), "the UI shows the spend the API records");
+        browser.screenshot(SCREENSHOTS.resolve("keys.png"));
+
+        browser.click(row + " button[data-action='block']");
+        browser.textWhen(row + " .badge", "blocked"::equals, "the blocked badge");
+        HttpResponse<String> refused = chat(key);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(json(refused).path("error").path("message").asText().contains("blocked"), refused.body());
+
+        browser.click(row + " button[data-action='unblock']");
+        browser.textWhen(row + " .badge", "active"::equals, "the active badge");
+        assertEquals(200, chat(key).statusCode());
+    }
+
+    @Test
+    void everyPageShowsWithoutAnError() throws Exception {
+        openLoggedOut();
+        browser.type("#login-key", MASTER_KEY);
+        browser.click("#login-with-key");
+        browser.find("#keys");
+        for (String page : List.of("teams", "users", "models", "usage", "logs", "plugins")) {
+            browser.click("#nav a[href='#/" + page + "']");
+            browser.find("#" + page);
+            assertTrue(browser.findNow("#error:not([hidden])").isEmpty(), page + " shows an error: " + browser.text("#error"));
+            browser.screenshot(SCREENSHOTS.resolve(page + ".png"));
+        }
+        browser.click("#logout");
+        browser.find("#login-key");
+    }
+
+    /** Opens the UI at its login form (the tests share one browser, whose cookie may hold a session). */
+    private static void openLoggedOut() {
+        browser.open(gateway.uri("/ui"));
+        browser.find("#login-key, #keys");
+        if (browser.findNow("#keys").isPresent()) {
+            browser.click("#logout");
+        }
+        browser.find("#login-key");
+    }
+
+    private static HttpResponse<String> chat(String key) throws Exception {
+        return gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
