@@ -40,6 +40,7 @@ import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.pipeline.Pipeline;
 import dev.sluice.core.plugin.PluginHost;
 import dev.sluice.core.plugin.PluginStatus;
+import dev.sluice.core.models.StoredModels;
 import dev.sluice.core.routing.ModelCatalog;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.routing.ServedDeployment;
@@ -98,12 +99,14 @@ public final class Gateway implements AutoCloseable {
     private final TieredCache cache;
     private final Optional<SharedRedis> shared;
     private final Telemetry telemetry;
+    private final StoredModels storedModels;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
                     Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
-                    Optional<SharedRedis> shared, Telemetry telemetry) {
+                    Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels) {
         this.telemetry = telemetry;
+        this.storedModels = storedModels;
         this.cache = cache;
         this.shared = shared;
         this.spend = spend;
@@ -167,6 +170,8 @@ public final class Gateway implements AutoCloseable {
                         unserved.config().deployment().modelGroup(), unserved.config().deployment().qualifiedModel(),
                         unserved.missingPluginMessage());
             }
+            StoredModels storedModels = new StoredModels(database, json, config, catalog, Clock.systemUTC());
+            storedModels.reload();
             KeyStore keyStore = new KeyStore(database, json);
             KeyService keys = new KeyService(keyStore, Clock.systemUTC());
             CachedKeys virtualKeys = new CachedKeys(keyStore, keys, Ticker.systemTicker());
@@ -187,7 +192,9 @@ public final class Gateway implements AutoCloseable {
             shared = config.sharedRedis().map(SharedRedis::to);
             shared.ifPresent(redis -> {
                 ChangeBroadcast broadcast = new ChangeBroadcast(redis);
-                broadcast.listen(virtualKeys::invalidate, directory::invalidate, router::coolDownElsewhere);
+                broadcast.listen(virtualKeys::invalidate, directory::invalidate, router::coolDownElsewhere,
+                        storedModels::reload);
+                storedModels.onChange(broadcast::modelsChanged);
                 router.onCooldown(broadcast::cooledDown);
                 // least-busy weighs calls in flight, so it needs every deployment's across replicas
                 router.shareLoad(new SharedDeploymentLoad(new RedisRateLimiter(redis, Clock.systemUTC())),
@@ -215,9 +222,12 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
+            if (shared.isPresent()) {
+                storedModels.refreshEvery(java.time.Duration.ofSeconds(30)); // in case a change message was lost
+            }
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
                     new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
-                    telemetry);
+                    telemetry, storedModels);
         } catch (RuntimeException e) {
             tracing.close();
             shared.ifPresent(SharedRedis::close);
@@ -407,6 +417,11 @@ public final class Gateway implements AutoCloseable {
         return authenticator;
     }
 
+    /** @return the models added through the API */
+    public StoredModels storedModels() {
+        return storedModels;
+    }
+
     /** @return the model groups and deployments */
     public ModelCatalog catalog() {
         return catalog;
@@ -444,6 +459,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        storedModels.close();
         telemetry.close();
         cache.close();
         shared.ifPresent(SharedRedis::close);

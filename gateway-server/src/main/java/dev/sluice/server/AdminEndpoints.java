@@ -52,6 +52,11 @@ final class AdminEndpoints {
         return this;
     }
 
+    AdminEndpoints patch(String path, Action action) {
+        rules.patch(path, (req, res) -> handle(req, res, action));
+        return this;
+    }
+
     ObjectNode body(ServerRequest req) {
         return bodies.read(req);
     }

@@ -8,6 +8,8 @@ import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.models.SecretNames;
+import dev.sluice.core.routing.DeploymentLoad;
 import dev.sluice.core.config.DeploymentConfig;
 import dev.sluice.core.routing.ServedDeployment;
 import io.helidon.webserver.http.HttpRules;
@@ -21,8 +23,6 @@ import java.util.Optional;
 
 /** {@code /models} (what the caller may use) and {@code /model/info} (deployments, secrets stripped). */
 final class InfoRoutes {
-
-    private static final List<String> SECRET_WORDS = List.of("key", "secret", "token", "password", "credential");
 
     private final Gateway gateway;
     private final ErrorResponses errors;
@@ -125,20 +125,22 @@ final class InfoRoutes {
         params.put("weight", config.weight());
         config.maxRetries().ifPresent(retries -> params.put("max_retries", retries));
         for (Map.Entry<String, JsonNode> param : deployment.extraParams().properties()) {
-            if (!looksSecret(param.getKey())) {
+            if (!SecretNames.looksSecret(param.getKey())) {
                 params.set(param.getKey(), param.getValue());
             }
         }
         ObjectNode info = entry.putObject("model_info");
         info.setAll(deployment.modelInfo());
-        info.put("db_model", false);
+        info.put("db_model", gateway.storedModels().isStored(deployment.id()));
+        long now = System.currentTimeMillis();
+        DeploymentLoad load = served.load();
+        info.put("sluice_state", load.cooling(now) ? "cooling_down" : load.failedThisMinute(now) ? "failing" : "healthy");
+        if (load.cooling(now)) {
+            info.put("sluice_cooldown_until", java.time.Instant.ofEpochMilli(load.coolUntilMillis()).toString());
+        }
         info.put("provider_plugin_loaded", served.adapter().isPresent());
         return entry;
     }
 
-    private static boolean looksSecret(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return SECRET_WORDS.stream().anyMatch(lower::contains);
-    }
 
 }

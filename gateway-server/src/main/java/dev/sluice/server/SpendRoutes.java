@@ -52,6 +52,9 @@ final class SpendRoutes {
     private ArrayNode logs(Principal caller, ServerRequest req) {
         Map<String, String> filters = scoped(caller, filters(req, "api_key", "user_id", "team_id", "end_user"));
         AdminEndpoints.param(req, "request_id").ifPresent(id -> filters.put("request_id", id));
+        // Sluice's own filters, for the admin UI's log view: the model group asked for, success or failure.
+        AdminEndpoints.param(req, "model").ifPresent(model -> filters.put("model_group", model));
+        AdminEndpoints.param(req, "status").ifPresent(status -> filters.put("status", status));
         Instant[] window = window(req, Duration.ofDays(1), MAX_LOG_WINDOW);
         int page = AdminEndpoints.number(req, "page", 1);
         int size = AdminEndpoints.number(req, "page_size", 50);

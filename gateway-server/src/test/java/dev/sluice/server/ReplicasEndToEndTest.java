@@ -61,6 +61,7 @@ class ReplicasEndToEndTest {
                 general_settings:
                   master_key: %s
                   database_url: "postgresql://%s@%s?currentSchema=%s"
+                  store_model_in_db: true
                 router_settings:
                   redis_host: %s
                   redis_port: %s
@@ -188,5 +189,22 @@ class ReplicasEndToEndTest {
             }
         }
         assertEquals(401, status, "refused within a second, long before the key cache's 10 s would expire");
+    }
+
+    @Test
+    void aModelAddedThroughOneReplicaIsServedByTheOtherAtOnce() throws Exception {
+        String key = newKey("{}");
+        assertEquals(400, chat(second, key, "added-at-run-time").statusCode(), "not a model yet");
+        HttpResponse<String> added = first.postWithMasterKey("/model/new",
+                "{\"model_name\": \"added-at-run-time\", \"litellm_params\": {\"model\": \"mock/late\"}}");
+        assertEquals(200, added.statusCode(), added.body());
+        int status = 400;
+        for (int i = 0; i < 100 && status != 200; i++) { // the announcement travels through Redis pub/sub
+            status = chat(second, key, "added-at-run-time").statusCode();
+            if (status != 200) {
+                Thread.sleep(10);
+            }
+        }
+        assertEquals(200, status, "served within a second, long before the 30 s refresh");
     }
 }

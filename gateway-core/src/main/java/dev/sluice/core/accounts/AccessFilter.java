@@ -45,7 +45,6 @@ public final class AccessFilter implements GatewayFilter {
 
     private final CachedKeys keys;
     private final AccountDirectory directory;
-    private final Map<String, Set<String>> accessGroups;
     private final ModelCatalog catalog;
 
     /**
@@ -56,7 +55,6 @@ public final class AccessFilter implements GatewayFilter {
     public AccessFilter(CachedKeys keys, AccountDirectory directory, ModelCatalog catalog) {
         this.keys = keys;
         this.directory = directory;
-        this.accessGroups = catalog.accessGroups();
         this.catalog = catalog;
     }
 
@@ -179,7 +177,7 @@ public final class AccessFilter implements GatewayFilter {
     private boolean lists(List<String> models, String model, List<String> teamModels) {
         for (String allowed : models) {
             if (allowed.equals(model) || ALL_MODELS.contains(allowed)
-                    || accessGroups.getOrDefault(allowed, Set.of()).contains(model)
+                    || catalog.accessGroups().getOrDefault(allowed, Set.of()).contains(model)
                     || (ALL_TEAM_MODELS.equals(allowed) && mayUse(teamModels, model, List.of()))) {
                 return true;
             }

@@ -88,14 +88,17 @@ public final class ConfigLoader {
                 .orElse(DEFAULT_TIMEOUT);
         RouterSettings router = new RouterSettingsReader(root.get("router_settings"), root.get("litellm_settings")).read();
         List<DeploymentConfig> models = modelList(root.get("model_list"), timeout, router.streamTimeout());
-        if (root.get("litellm_settings").get("drop_params").bool().orElse(false)) {
+        boolean dropParams = root.get("litellm_settings").get("drop_params").bool().orElse(false);
+        if (dropParams) {
             // Provider plugins read drop_params from the deployment: the global setting is every one's default.
             models.forEach(model -> model.deployment().extraParams().putIfAbsent("drop_params", BooleanNode.TRUE));
         }
+        ModelEntryReader modelEntries = new ModelEntryReader(timeout, router.streamTimeout(), dropParams, env);
         CacheSettings cache = CacheSettingsReader.read(root.get("litellm_settings"), env);
         return new GatewayConfig(models, general(root.get("general_settings"), env), router, cache,
                 redisTarget(root.get("router_settings"), cache, env), timeout,
-                ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), notices);
+                ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
+                notices);
     }
 
     /** See {@link RedisTarget}: the router's Redis, else the cache's, else the environment's. */
@@ -152,8 +155,12 @@ public final class ConfigLoader {
                 .orElse(GeneralSettings.DEFAULT_MAX_REQUEST_BYTES);
         boolean openHealth = general.get("disable_auth_on_health_endpoint").bool().orElse(false);
         boolean noSpendLogs = general.get("disable_spend_logs").bool().orElse(false);
+        boolean storeModels = general.get("store_model_in_db").bool()
+                .orElseGet(() -> "true".equalsIgnoreCase(env.getOrDefault("STORE_MODEL_IN_DB", "")));
+        Optional<Secret> saltKey = Optional.ofNullable(env.get("LITELLM_SALT_KEY")).filter(key -> !key.isBlank())
+                .map(Secret::new);
         return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth,
-                noSpendLogs);
+                noSpendLogs, storeModels, saltKey);
     }
 
     private static List<DeploymentConfig> modelList(ConfigNode list, Duration defaultTimeout,
@@ -172,7 +179,7 @@ public final class ConfigLoader {
         return deployments;
     }
 
-    private static DeploymentConfig deployment(ConfigNode entry, Duration defaultTimeout,
+    static DeploymentConfig deployment(ConfigNode entry, Duration defaultTimeout,
                                                Optional<Duration> defaultStreamTimeout, int index, Set<String> taken) {
         String modelName = entry.get("model_name").requiredText("a model name callers will use");
         ConfigNode params = entry.get("litellm_params");

@@ -16,12 +16,15 @@ import java.util.Optional;
  * @param requestTimeout  the default timeout of a model call ({@code router_settings.timeout},
  *                        else {@code litellm_settings.request_timeout}, else 600 s)
  * @param observability   traces, metrics and logs
+ * @param modelEntries    reads a model added at run time as a {@code model_list} entry, with this
+ *                        config's defaults and environment
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
  */
 public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings general, RouterSettings router, CacheSettings cache,
                             Optional<RedisTarget> sharedRedis,
-                            Duration requestTimeout, ObservabilitySettings observability, List<String> notices) {
+                            Duration requestTimeout, ObservabilitySettings observability,
+                            ModelEntryReader modelEntries, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
@@ -32,6 +35,7 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
         Objects.requireNonNull(sharedRedis, "sharedRedis");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(observability, "observability");
+        Objects.requireNonNull(modelEntries, "modelEntries");
         notices = List.copyOf(notices);
     }
 }

@@ -12,9 +12,14 @@ import java.util.Optional;
  * @param maxRequestBytes             {@code max_request_size_mb}, in bytes
  * @param disableAuthOnHealthEndpoint {@code disable_auth_on_health_endpoint}
  * @param disableSpendLogs            {@code disable_spend_logs}: keep spend totals, not a row per call
+ * @param storeModelInDb              {@code store_model_in_db} or {@code STORE_MODEL_IN_DB}: models may be
+ *                                    added, changed and deleted through {@code /model/new|update|delete}
+ * @param saltKey                     {@code LITELLM_SALT_KEY}: the secret provider keys stored in the
+ *                                    database are encrypted with; the master key when not set
  */
 public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> databaseUrl, long maxRequestBytes,
-                              boolean disableAuthOnHealthEndpoint, boolean disableSpendLogs) {
+                              boolean disableAuthOnHealthEndpoint, boolean disableSpendLogs, boolean storeModelInDb,
+                              Optional<Secret> saltKey) {
 
     /** The request size limit when {@code max_request_size_mb} is not set. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -23,6 +28,7 @@ public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> datab
     public GeneralSettings {
         Objects.requireNonNull(masterKey, "masterKey");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(saltKey, "saltKey");
         if (maxRequestBytes <= 0) {
             throw new ConfigException("general_settings.max_request_size_mb", "must be more than 0");
         }

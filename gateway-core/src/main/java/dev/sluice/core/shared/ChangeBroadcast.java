@@ -41,6 +41,17 @@ public final class ChangeBroadcast {
      */
     public void listen(Consumer<String> onKey, Consumer<String> onAccount,
                        java.util.function.BiConsumer<String, Long> onCooldown) {
+        listen(onKey, onAccount, onCooldown, () -> { });
+    }
+
+    /**
+     * As {@link #listen(Consumer, Consumer, java.util.function.BiConsumer)}, and for models stored
+     * in the database.
+     *
+     * @param onModels reloads the stored models
+     */
+    public void listen(Consumer<String> onKey, Consumer<String> onAccount,
+                       java.util.function.BiConsumer<String, Long> onCooldown, Runnable onModels) {
         redis.subscribe(CHANNEL, message -> {
             String[] parts = message.split("\n", 3);
             if (parts.length != 3 || parts[0].equals(replica)) {
@@ -48,6 +59,7 @@ public final class ChangeBroadcast {
             }
             switch (parts[1]) {
                 case "key" -> onKey.accept(parts[2]);
+                case "models" -> onModels.run();
                 case "cooldown" -> {
                     int at = parts[2].lastIndexOf('@');
                     if (at > 0) {
@@ -67,6 +79,11 @@ public final class ChangeBroadcast {
     /** Announces a change of a key, by its token (hash). */
     public void keyChanged(String token) {
         redis.publish(CHANNEL, replica + "\nkey\n" + token);
+    }
+
+    /** Announces that a model was added, changed or deleted through the API. */
+    public void modelsChanged() {
+        redis.publish(CHANNEL, replica + "\nmodels\n-");
     }
 
     /** Announces a change of an account ({@code kind:id}). */

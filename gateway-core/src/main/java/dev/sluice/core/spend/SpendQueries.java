@@ -18,7 +18,8 @@ import org.jdbi.v3.core.statement.Query;
 public final class SpendQueries {
 
     /** Filters by equality, named as the columns they compare. */
-    static final Set<String> FILTERS = Set.of("api_key", "user_id", "team_id", "request_id", "end_user");
+    static final Set<String> FILTERS = Set.of("api_key", "user_id", "team_id", "request_id", "end_user", "model_group",
+            "status");
 
     private final Database database;
 
