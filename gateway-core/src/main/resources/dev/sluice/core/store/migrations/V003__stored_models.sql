@@ -12,6 +12,3 @@ create table sluice_models (
     updated_at timestamp with time zone not null
 );
 
--- The admin UI's key search and /key/generate's alias check look keys up by alias; with 100k keys
--- a scan per lookup is what made the list slow to filter.
-create index sluice_keys_alias on sluice_keys (key_alias);
