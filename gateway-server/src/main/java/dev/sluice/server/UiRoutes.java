@@ -25,12 +25,13 @@ import java.util.Set;
 /**
  * The admin UI at {@code /ui}: its static files (from the admin-ui jar on the class path, held
  * in memory), and its session: {@code POST /ui/login} with the master key, any virtual key, or
- * {@code UI_USERNAME}/{@code UI_PASSWORD}; {@code GET /ui/session}; {@code POST /ui/logout}. The
+ * {@code UI_USERNAME}/{@code UI_PASSWORD}; {@code GET /ui/session} (whether one is logged in, and as whom); {@code POST /ui/logout}. The
  * pages call the public admin API with the session cookie and its CSRF token.
  */
 final class UiRoutes {
 
-    private static final List<String> FILES = List.of("index.html", "app.js", "app.css");
+    private static final List<String> FILES = List.of("index.html", "app.css", "app.js", "common.js", "keys.js",
+            "accounts.js", "models.js", "usage.js", "logs.js", "settings.js");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
     private static final String POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -129,9 +130,8 @@ final class UiRoutes {
 
     private void session(ServerRequest req, ServerResponse res) {
         Optional<UiSessions.Session> session = AdminCallers.sessionCookie(req).flatMap(sessions::read);
-        if (session.isEmpty()) {
-            errors.send(res, new GatewayException(ErrorKind.AUTHENTICATION, 401, "Not logged in.", null, null,
-                    null, null));
+        if (session.isEmpty()) { // not an error: the page asks this to know whether to show the login form
+            responses.send(res, gateway.json().createObjectNode().put("logged_in", false));
             return;
         }
         responses.send(res, describe(session.get().principal(), session.get().csrfToken()));
@@ -145,6 +145,7 @@ final class UiRoutes {
 
     private ObjectNode describe(Principal principal, String csrfToken) {
         ObjectNode body = gateway.json().createObjectNode()
+                .put("logged_in", true)
                 .put("user", principal.keyAlias().or(principal::userId).orElse(principal.subject().startsWith("ui:")
                         ? principal.subject().substring(3) : "admin"))
                 .put("role", principal.role().name().toLowerCase(java.util.Locale.ROOT))

@@ -3,6 +3,7 @@ package dev.sluice.server;
 import static dev.sluice.server.RunningGateway.MASTER_KEY;
 import static dev.sluice.server.RunningGateway.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
@@ -39,7 +40,7 @@ class AdminUiBrowserTest {
                     model_info: {input_cost_per_token: 0.0001, output_cost_per_token: 0.0002}
                   - model_name: embed
                     litellm_params: {model: mock/e}
-                general_settings: {master_key: %s}
+                general_settings: {master_key: %s, store_model_in_db: true}
                 """.formatted(MASTER_KEY));
         browser = Browser.start(Files.createDirectories(dir.resolve("browser")));
     }
@@ -101,18 +102,84 @@ class AdminUiBrowserTest {
 
     @Test
     void everyPageShowsWithoutAnError() throws Exception {
-        openLoggedOut();
-        browser.type("#login-key", MASTER_KEY);
-        browser.click("#login-with-key");
-        browser.find("#keys");
-        for (String page : List.of("teams", "users", "models", "usage", "logs", "plugins")) {
+        // Something for each page to show (and for the screenshots in docs/ui/).
+        gateway.postWithMasterKey("/budget/new", "{\"budget_id\": \"free-tier\", \"max_budget\": 10, \"rpm_limit\": 10}");
+        gateway.postWithMasterKey("/customer/new", "{\"user_id\": \"acme-corp\", \"budget_id\": \"free-tier\"}");
+        gateway.postWithMasterKey("/team/new", "{\"team_alias\": \"research\", \"max_budget\": 5, "
+                + "\"members_with_roles\": [{\"user_id\": \"carol\", \"role\": \"admin\"}]}");
+        String teamId = json(gateway.get("/team/list", "Authorization", "Bearer " + MASTER_KEY)).findValuesAsText("team_id")
+                .stream().filter(id -> !id.isBlank()).findFirst().orElseThrow();
+        String teamKey = json(gateway.postWithMasterKey("/key/generate", "{\"key_alias\": \"research-batch\", "
+                + "\"team_id\": \"" + teamId + "\", \"max_budget\": 2}")).path("key").asText();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + teamKey).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"priced\",\"user\":\"acme-corp\",\"messages\":[{\"role\":\"user\","
+                                    + "\"content\":\"summarise the quarter\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+        logInAsAdmin();
+        browser.console(); // what earlier tests logged (a refused login is logged as a failed request)
+        for (String page : List.of("teams", "users", "customers", "budgets", "models", "usage", "logs", "plugins")) {
             browser.click("#nav a[href='#/" + page + "']");
             browser.find("#" + page);
             assertTrue(browser.findNow("#error:not([hidden])").isEmpty(), page + " shows an error: " + browser.text("#error"));
             browser.screenshot(SCREENSHOTS.resolve(page + ".png"));
         }
+        String console = browser.console();
+        assertFalse(console.contains("SEVERE"), "the pages logged errors: " + console);
         browser.click("#logout");
         browser.find("#login-key");
+    }
+
+    @Test
+    void aModelAndATeamAreAddedInTheUiAndACallsDetailsOpen() throws Exception {
+        logInAsAdmin();
+        browser.click("#nav a[href='#/models']");
+        browser.click("#new-model");
+        browser.type("#form-model_name", "added-in-ui");
+        browser.type("#form-litellm_params-model", "mock/ui");
+        browser.type("#form-litellm_params-api_key", "sk-provider-typed-in-the-ui");
+        browser.type("#form-model_info-output_cost_per_token", "0.001");
+        browser.screenshot(SCREENSHOTS.resolve("model-add.png"));
+        browser.click("#form-submit");
+        browser.find("tr[data-model='added-in-ui']");
+        assertEquals("database", browser.text("tr[data-model='added-in-ui'] td:nth-child(8)"));
+        String key = json(gateway.postWithMasterKey("/key/generate", "{\"key_alias\": \"ui-model-user\"}")).path("key").asText();
+        HttpResponse<String> served = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"added-in-ui\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, served.statusCode(), "a model added in the UI is served at once: " + served.body());
+        assertFalse(browser.text("#models").contains("sk-provider-typed-in-the-ui"));
+
+        browser.click("#nav a[href='#/teams']");
+        browser.click("#new-team");
+        browser.type("#form-team_alias", "search");
+        browser.type("#form-max_budget", "20");
+        browser.type("#form-members", "alice");
+        browser.click("#form-submit");
+        browser.click("tr[data-team='search'] button[data-action='open']");
+        browser.textWhen("#members", text -> text.contains("alice"), "the team's member");
+        browser.type("#member-user", "bob");
+        browser.click("#add-member");
+        browser.textWhen("#members", text -> text.contains("bob"), "the added member");
+        browser.screenshot(SCREENSHOTS.resolve("team.png"));
+        browser.click("#close-dialog");
+
+        browser.click("#nav a[href='#/logs']");
+        browser.click("#logs-search");
+        browser.click("#logs tr.clickable");
+        browser.textWhen("#log-details", text -> text.contains("Request id"), "the call's details");
+        browser.screenshot(SCREENSHOTS.resolve("log-details.png"));
+        browser.click("#close-dialog");
+    }
+
+    private static void logInAsAdmin() {
+        openLoggedOut();
+        browser.type("#login-key", MASTER_KEY);
+        browser.click("#login-with-key");
+        browser.find("#keys");
     }
 
     /** Opens the UI at its login form (the tests share one browser, whose cookie may hold a session). */

@@ -45,8 +45,18 @@ class AdminUiSessionTest {
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'self'"));
         assertTrue(page.body().contains("/ui/app.js"));
-        assertEquals(200, gateway.get("/ui/app.js").statusCode());
         assertEquals(200, gateway.get("/ui/app.css").statusCode());
+        HttpResponse<String> app = gateway.get("/ui/app.js");
+        assertEquals(200, app.statusCode());
+        var imports = java.util.regex.Pattern.compile("from '\\./([a-z]+\\.js)'").matcher(app.body());
+        int modules = 0;
+        while (imports.find()) {
+            HttpResponse<String> module = gateway.get("/ui/" + imports.group(1));
+            assertEquals(200, module.statusCode(), imports.group(1) + " is imported but not served");
+            assertTrue(module.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
+            modules++;
+        }
+        assertTrue(modules >= 5, "app.js imports the pages' modules");
     }
 
     @Test
@@ -95,7 +105,8 @@ class AdminUiSessionTest {
         HttpResponse<String> refused = gateway.get("/key/list", "Cookie", "sluice_session=" + forged);
         assertEquals(401, refused.statusCode());
         assertTrue(json(refused).path("error").path("message").asText().contains("Log in again"), refused.body());
-        assertEquals(401, gateway.get("/ui/session").statusCode());
+        assertFalse(json(gateway.get("/ui/session")).path("logged_in").asBoolean());
+        assertFalse(json(gateway.get("/ui/session", "Cookie", "sluice_session=" + forged)).path("logged_in").asBoolean());
         assertEquals(401, gateway.post("/ui/login", "{\"key\":\"sk-wrong\"}").statusCode());
     }
 

@@ -51,8 +51,9 @@ final class Browser implements AutoCloseable {
         URI base = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
         ObjectNode capabilities = JSON.createObjectNode();
-        ObjectNode chrome = capabilities.putObject("capabilities").putObject("alwaysMatch")
-                .put("browserName", "chrome").putObject("goog:chromeOptions").put("binary", chromium.toString());
+        ObjectNode always = capabilities.putObject("capabilities").putObject("alwaysMatch").put("browserName", "chrome");
+        always.putObject("goog:loggingPrefs").put("browser", "ALL"); // the console, for failure messages
+        ObjectNode chrome = always.putObject("goog:chromeOptions").put("binary", chromium.toString());
         for (String arg : List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1360,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("profile")))) {
@@ -110,12 +111,16 @@ final class Browser implements AutoCloseable {
         command("POST", "element/" + element + "/value", JSON.createObjectNode().put("text", text));
     }
 
+    /** Clicks the element, finding it again if the page re-rendered it in between. */
     void click(String css) {
-        command("POST", "element/" + find(css) + "/click", JSON.createObjectNode());
+        waitFor("a clickable " + css, () -> findNow(css).map(element -> {
+            command("POST", "element/" + element + "/click", JSON.createObjectNode());
+            return true;
+        }));
     }
 
     String text(String css) {
-        return textOf(find(css));
+        return waitFor("the text of " + css, () -> findNow(css).map(this::textOf));
     }
 
     String textOf(String element) {
@@ -141,6 +146,15 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** @return what the page wrote to its console since last asked (errors included) */
+    String console() {
+        try {
+            return command("POST", "se/log", JSON.createObjectNode().put("type", "browser")).toString();
+        } catch (RuntimeException e) {
+            return "(not available: " + e.getMessage() + ")";
+        }
+    }
+
     void screenshot(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(command("GET", "screenshot", null).asText()));
@@ -162,7 +176,8 @@ final class Browser implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Waited " + PATIENCE.toSeconds() + " s for " + what + "; the page shows: "
                         + command("POST", "execute/sync", JSON.createObjectNode()
-                                .put("script", "return document.body.innerText").set("args", JSON.createArrayNode())));
+                                .put("script", "return document.body.innerText").set("args", JSON.createArrayNode()))
+                        + "; its console says: " + console());
             }
             try {
                 Thread.sleep(50);
