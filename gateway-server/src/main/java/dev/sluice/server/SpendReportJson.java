@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.spend.SpendRecord;
 import dev.sluice.core.spend.SpendReports;
+import dev.sluice.core.spend.SpendSummary;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -213,5 +214,47 @@ final class SpendReportJson {
         }
         int slash = model.indexOf('/');
         return slash > 0 ? model.substring(0, slash) : "openai";
+    }
+
+    /** Groups of upstream models folded into their providers, the biggest spenders first. */
+    static List<SpendSummary.Group> byProvider(List<SpendSummary.Group> models, int limit) {
+        Map<String, SpendSummary.Group> providers = new LinkedHashMap<>();
+        for (SpendSummary.Group model : models) {
+            providers.merge(provider(model.group()), new SpendSummary.Group(provider(model.group()),
+                    provider(model.group()), model.spend(), model.tokens(), model.requests()),
+                    (a, b) -> new SpendSummary.Group(a.group(), a.name(), a.spend().add(b.spend()),
+                            a.tokens() + b.tokens(), a.requests() + b.requests()));
+        }
+        return providers.values().stream().sorted(java.util.Comparator.comparing(SpendSummary.Group::spend).reversed())
+                .limit(limit).toList();
+    }
+
+    /** {@code /spend/summary}: {@code {"totals", "days": [...], "group_by", "top": [...]}}. */
+    ObjectNode summary(List<SpendSummary.Day> days, String groupBy, List<SpendSummary.Group> top) {
+        ObjectNode answer = json.createObjectNode();
+        ObjectNode totals = answer.putObject("totals");
+        BigDecimal spend = BigDecimal.ZERO;
+        long tokens = 0;
+        long requests = 0;
+        long failed = 0;
+        ArrayNode dayList = answer.putArray("days");
+        for (SpendSummary.Day day : days) {
+            dayList.addObject().put("date", day.day().toString()).put("spend", day.spend())
+                    .put("total_tokens", day.tokens()).put("api_requests", day.requests())
+                    .put("failed_requests", day.failed());
+            spend = spend.add(day.spend());
+            tokens += day.tokens();
+            requests += day.requests();
+            failed += day.failed();
+        }
+        totals.put("spend", spend).put("total_tokens", tokens).put("api_requests", requests)
+                .put("failed_requests", failed);
+        answer.put("group_by", groupBy);
+        ArrayNode topList = answer.putArray("top");
+        for (SpendSummary.Group group : top) {
+            topList.addObject().put("group", group.group()).put("name", group.name() == null ? group.group() : group.name())
+                    .put("spend", group.spend()).put("total_tokens", group.tokens()).put("api_requests", group.requests());
+        }
+        return answer;
     }
 }

@@ -10,6 +10,7 @@ import dev.sluice.core.keys.VirtualKeys;
 import dev.sluice.core.spend.SpendQueries;
 import dev.sluice.core.spend.SpendRecord;
 import dev.sluice.core.spend.SpendReports;
+import dev.sluice.core.spend.SpendSummary;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +27,8 @@ import java.util.Optional;
  * (daily totals grouped by team, customer, key or model) and {@code GET /user/daily/activity}
  * (daily totals with a breakdown by model, provider and key), with LiteLLM's parameters and
  * shapes. Every query has a window: the given dates (at most 31 days for logs, 366 for reports),
- * else the last day of logs or 30 days of totals. Admins see everything; others their own user's
+ * else the last day of logs or 30 days of totals. {@code GET /spend/summary} is Sluice's own: daily
+ * totals and top spenders, summed in the database. Admins see everything; others their own user's
  * spend, or their key's.
  */
 final class SpendRoutes {
@@ -35,18 +38,21 @@ final class SpendRoutes {
 
     private final SpendQueries queries;
     private final SpendReports reports;
+    private final SpendSummary summaries;
     private final SpendReportJson shapes;
 
     SpendRoutes(Gateway gateway) {
         this.queries = new SpendQueries(gateway.database());
         this.reports = new SpendReports(gateway.database());
+        this.summaries = new SpendSummary(gateway.database());
         this.shapes = new SpendReportJson(gateway.json());
     }
 
     void register(AdminEndpoints endpoints) {
         endpoints.get("/spend/logs", this::logs)
                 .get("/global/spend/report", this::report)
-                .get("/user/daily/activity", this::dailyActivity);
+                .get("/user/daily/activity", this::dailyActivity)
+                .get("/spend/summary", this::summary);
     }
 
     private ArrayNode logs(Principal caller, ServerRequest req) {
@@ -100,6 +106,42 @@ final class SpendRoutes {
         AdminEndpoints.param(req, "api_key").ifPresent(key -> filters.put("api_key", token(key)));
         Instant[] window = window(req, Duration.ofDays(30), MAX_REPORT_WINDOW);
         return shapes.dailyActivity(reports.totals("model_group", filters, window[0], window[1]));
+    }
+
+    /**
+     * Sluice's own, for the admin UI: totals per day and the top spenders by {@code group_by}
+     * (model, provider, api_key, team, customer, user), summed in the database, so the answer
+     * stays small however many keys there are.
+     */
+    private ObjectNode summary(Principal caller, ServerRequest req) {
+        Map<String, String> filters = scoped(caller, filters(req, "api_key", "user_id", "team_id", "end_user"));
+        Instant[] window = window(req, Duration.ofDays(30), MAX_REPORT_WINDOW);
+        String groupBy = AdminEndpoints.param(req, "group_by").orElse("model");
+        int limit = AdminEndpoints.number(req, "limit", 20);
+        if (limit < 1 || limit > 500) {
+            throw GatewayException.badRequest("'limit' must be between 1 and 500.", "limit");
+        }
+        String column = switch (groupBy) {
+            case "model" -> "model_group";
+            case "provider" -> "model";
+            case "api_key" -> "api_key";
+            case "team" -> "team_id";
+            case "customer" -> "end_user";
+            case "user" -> "user_id";
+            default -> throw GatewayException.badRequest("'group_by' must be model, provider, api_key, team, customer "
+                    + "or user.", "group_by");
+        };
+        List<SpendSummary.Group> top = summaries.top(column, filters, window[0], window[1],
+                groupBy.equals("provider") ? 10_000 : limit);
+        if (groupBy.equals("provider")) {
+            top = SpendReportJson.byProvider(top, limit);
+        } else if (groupBy.equals("team")) {
+            Map<String, String> aliases = reports.teamAliases();
+            top = top.stream().map(group -> new SpendSummary.Group(group.group(),
+                    aliases.getOrDefault(group.group(), group.group()), group.spend(), group.tokens(), group.requests()))
+                    .toList();
+        }
+        return shapes.summary(summaries.perDay(filters, window[0], window[1]), groupBy, top);
     }
 
     /** Non-admins see their user's spend, or, for a key of no user, that key's. */

@@ -123,6 +123,9 @@ class AdminUiBrowserTest {
         for (String page : List.of("teams", "users", "customers", "budgets", "models", "usage", "logs", "plugins")) {
             browser.click("#nav a[href='#/" + page + "']");
             browser.find("#" + page);
+            if (page.equals("usage")) {
+                browser.textWhen("#top-spenders", text -> text.contains("priced"), "the model's spend");
+            }
             assertTrue(browser.findNow("#error:not([hidden])").isEmpty(), page + " shows an error: " + browser.text("#error"));
             browser.screenshot(SCREENSHOTS.resolve(page + ".png"));
         }

@@ -127,7 +127,8 @@ public final class SpendLedger implements AutoCloseable {
     }
 
     /**
-     * Writes records in one transaction: log rows as one JDBC batch, then one spend update per key.
+     * Writes records in one transaction: log rows as one JDBC batch, then one spend update per key,
+     * then the daily totals ({@link DailySpend}).
      * Ids already in the table (a retried batch, the journal) are looked up first, one query per
      * thousand, and skipped with repeats inside the batch, so no record is counted twice and no
      * duplicate can fail a batch, and every retry after it, forever.
@@ -136,6 +137,7 @@ public final class SpendLedger implements AutoCloseable {
         database.jdbi().useTransaction(handle -> {
             if (!keepLogs) {
                 addToAccounts(handle, records);
+                DailySpend.add(handle, records);
                 return;
             }
             java.util.Set<String> seen = new java.util.HashSet<>();
@@ -178,6 +180,7 @@ public final class SpendLedger implements AutoCloseable {
             }
             insert.execute();
             addToAccounts(handle, rows);
+            DailySpend.add(handle, rows);
         });
     }
 

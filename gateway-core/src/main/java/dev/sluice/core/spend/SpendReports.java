@@ -18,14 +18,26 @@ public final class SpendReports {
 
     /** Columns a report may group by besides day, model and key. */
     static final Set<String> GROUPS = Set.of("team_id", "end_user", "user_id", "model_group");
+    /**
+     * The most lines a report may have (day × group × model × key × status): about 20 MB held
+     * while the answer is written. Beyond it the caller is asked to narrow the report, rather
+     * than a wide window over many keys exhausting the heap.
+     */
+    public static final int MAX_LINES = 50_000;
     /** Equality filters, named as the columns they compare. */
     static final Set<String> FILTERS = Set.of("api_key", "user_id", "team_id", "end_user");
 
     private final Database database;
+    private final int maxLines;
 
     /** @param database the database */
     public SpendReports(Database database) {
+        this(database, MAX_LINES);
+    }
+
+    SpendReports(Database database, int maxLines) {
         this.database = database;
+        this.maxLines = maxLines;
     }
 
     /**
@@ -55,6 +67,7 @@ public final class SpendReports {
      * @param from    window start, inclusive
      * @param to      window end, exclusive
      * @return the lines, by day, then group, model and key
+     * @throws dev.sluice.api.GatewayException (400) when there would be more than {@link #MAX_LINES}
      */
     public List<Line> totals(String groupBy, Map<String, String> filters, Instant from, Instant to) {
         if (!GROUPS.contains(groupBy)) {
@@ -75,10 +88,18 @@ public final class SpendReports {
             Query query = handle.createQuery(sql.toString()).bind("from", Timestamp.from(from))
                     .bind("to", Timestamp.from(to));
             filters.forEach(query::bind);
-            return query.map((rs, ctx) -> new Line(rs.getObject("report_day", LocalDate.class), rs.getString("grp"),
+            query.setMaxRows(maxLines + 1);
+            List<Line> lines = query.map((rs, ctx) -> new Line(rs.getObject("report_day", LocalDate.class), rs.getString("grp"),
                     rs.getString("model"), trim(rs.getString("api_key")), rs.getString("status"),
                     rs.getBigDecimal("spend"), rs.getLong("prompt"), rs.getLong("completion"),
                     rs.getLong("requests"))).list();
+            if (lines.size() > maxLines) {
+                throw new dev.sluice.api.GatewayException(dev.sluice.api.ErrorKind.BAD_REQUEST, 400, "This report "
+                        + "would have more than " + maxLines + " lines (one per day, group, model and key). Choose a "
+                        + "shorter period, or filter by key, team or user; /spend/summary sums any period.",
+                        "start_date", "report_too_large", null, null);
+            }
+            return lines;
         });
     }
 
