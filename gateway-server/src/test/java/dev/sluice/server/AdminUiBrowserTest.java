@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,41 @@ class AdminUiBrowserTest {
         browser.click(row + " button[data-action='unblock']");
         browser.textWhen(row + " .badge", "active"::equals, "the active badge");
         assertEquals(200, chat(key).statusCode());
+
+        browser.click(row + " button[data-action='edit']");
+        browser.type("#form-max_budget", "7.5");
+        browser.click("#form-submit");
+        browser.textWhen(row + " td:nth-child(7)", text -> text.startsWith("$7.5000"), "the new budget");
+        assertEquals(0, new java.math.BigDecimal("7.5").compareTo(json(gateway.get("/key/info?key=" + key,
+                "Authorization", "Bearer " + MASTER_KEY)).path("info").path("max_budget").decimalValue()));
+
+        browser.click(row + " button[data-action='delete']");
+        browser.acceptDialog();
+        browser.waitFor("the key gone from the list", () -> browser.findNow(row).isEmpty() ? Optional.of(true) : Optional.empty());
+        assertEquals(401, chat(key).statusCode(), "a deleted key is refused");
+    }
+
+    @Test
+    void anInternalUserSeesOnlyThePagesItsRoleMayUse() throws Exception {
+        gateway.postWithMasterKey("/user/new", "{\"user_id\": \"dev-7\", \"user_role\": \"internal_user\", "
+                + "\"auto_create_key\": false}");
+        String key = json(gateway.postWithMasterKey("/key/generate", "{\"user_id\": \"dev-7\", "
+                + "\"key_alias\": \"dev-7-laptop\"}")).path("key").asText();
+        openLoggedOut();
+        browser.type("#login-key", key);
+        browser.click("#login-with-key");
+        browser.find("#keys");
+        String nav = browser.text("#nav");
+        for (String page : List.of("Keys", "Models", "Usage", "Logs")) {
+            assertTrue(nav.contains(page), nav);
+        }
+        for (String page : List.of("Teams", "Users", "Customers", "Plugins")) {
+            assertFalse(nav.contains(page), "an internal user does not see " + page + ": " + nav);
+        }
+        assertTrue(browser.text("#keys").contains("dev-7-laptop"));
+        assertTrue(browser.findNow("#keys button[data-action='block']").isEmpty(), "no admin actions");
+        browser.click("#logout");
+        browser.find("#login-key");
     }
 
     @Test
