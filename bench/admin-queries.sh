@@ -59,17 +59,11 @@ insert into sluice_spend_logs (request_id, api_key, key_alias, user_id, team_id,
          now() - ((r::bigint * 2592000 / $logs) || ' seconds')::interval + interval '300 milliseconds'
   -- traffic as it comes: a tenth of the calls spread over every key, the rest from 2,000 busy ones
   from (select r, case when r % 10 = 0 or $spread = 1 then r else r % 2000 end as k from generate_series(1, $logs) r) calls;
--- the daily totals the ledger keeps, as migration V003 fills them from an existing log
-insert into sluice_daily_spend (spend_day, api_key, user_id, team_id, end_user, model_group, model, key_alias, spend,
-    prompt_tokens, completion_tokens, requests, failed_requests)
-  select cast(start_time as date), coalesce(trim(api_key), ''), coalesce(user_id, ''), coalesce(team_id, ''),
-    coalesce(end_user, ''), coalesce(model_group, ''), coalesce(model, ''), max(key_alias), sum(spend),
-    sum(prompt_tokens), sum(completion_tokens), count(*), sum(case when status = 'success' then 0 else 1 end)
-  from sluice_spend_logs
-  group by cast(start_time as date), coalesce(trim(api_key), ''), coalesce(user_id, ''), coalesce(team_id, ''),
-    coalesce(end_user, ''), coalesce(model_group, ''), coalesce(model, '');
-analyze;
 SQL
+# the daily totals the ledger keeps, filled from the log by migration V003's own statement
+sed -n '/^insert into sluice_daily_spend/,/;$/p' \
+  "$root/gateway-core/src/main/resources/dev/sluice/core/store/migrations/V003__stored_models_and_daily_spend.sql" \
+  | { echo "set search_path to $schema;"; cat; echo "analyze;"; } | psql_run
 
 time_query() { # time_query LABEL PATH
   local url="http://127.0.0.1:$port$2" times=()

@@ -148,11 +148,8 @@ class AdminUiBrowserTest {
         String teamKey = json(gateway.postWithMasterKey("/key/generate", "{\"key_alias\": \"research-batch\", "
                 + "\"team_id\": \"" + teamId + "\", \"max_budget\": 2}")).path("key").asText();
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + teamKey).POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"priced\",\"user\":\"acme-corp\",\"messages\":[{\"role\":\"user\","
-                                    + "\"content\":\"summarise the quarter\"}]}")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, chat(teamKey, "{\"model\":\"priced\",\"user\":\"acme-corp\",\"messages\":"
+                    + "[{\"role\":\"user\",\"content\":\"summarise the quarter\"}]}").statusCode());
         }
         logInAsAdmin();
         browser.console(); // what earlier tests logged (a refused login is logged as a failed request)
@@ -185,10 +182,8 @@ class AdminUiBrowserTest {
         browser.find("tr[data-model='added-in-ui']");
         assertEquals("database", browser.text("tr[data-model='added-in-ui'] td:nth-child(8)"));
         String key = json(gateway.postWithMasterKey("/key/generate", "{\"key_alias\": \"ui-model-user\"}")).path("key").asText();
-        HttpResponse<String> served = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"added-in-ui\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> served = chat(key, "{\"model\":\"added-in-ui\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}");
         assertEquals(200, served.statusCode(), "a model added in the UI is served at once: " + served.body());
         assertFalse(browser.text("#models").contains("sk-provider-typed-in-the-ui"));
 
@@ -232,8 +227,12 @@ class AdminUiBrowserTest {
     }
 
     private static HttpResponse<String> chat(String key) throws Exception {
+        return chat(key, CHAT);
+    }
+
+    private static HttpResponse<String> chat(String key, String body) throws Exception {
         return gateway.client().send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
