@@ -100,12 +100,15 @@ public final class Gateway implements AutoCloseable {
     private final Optional<SharedRedis> shared;
     private final Telemetry telemetry;
     private final StoredModels storedModels;
+    private final KeyDirectory keyDirectory;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
                     Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
-                    Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels) {
+                    Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels,
+                    KeyDirectory keyDirectory) {
         this.telemetry = telemetry;
+        this.keyDirectory = keyDirectory;
         this.storedModels = storedModels;
         this.cache = cache;
         this.shared = shared;
@@ -227,7 +230,7 @@ public final class Gateway implements AutoCloseable {
             }
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
                     new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
-                    telemetry, storedModels);
+                    telemetry, storedModels, virtualKeys);
         } catch (RuntimeException e) {
             tracing.close();
             shared.ifPresent(SharedRedis::close);
@@ -415,6 +418,11 @@ public final class Gateway implements AutoCloseable {
     /** @return the authenticator, for routes outside the model pipeline */
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    /** @return the virtual keys by token, from the in-process cache (changes reach it at once) */
+    public KeyDirectory keyDirectory() {
+        return keyDirectory;
     }
 
     /** @return the models added through the API */

@@ -66,12 +66,12 @@ public final class SluiceServer implements AutoCloseable {
             HttpRouting.Builder routing = HttpRouting.builder();
             new HealthRoutes(gateway, responses, errors).register(routing);
             UiSessions sessions = new UiSessions(config.general().masterKey(), gateway.json(), java.time.Clock.systemUTC());
-            AdminCallers callers = new AdminCallers(gateway.authenticator(), sessions);
+            AdminCallers callers = new AdminCallers(gateway.authenticator(), gateway.keyDirectory(), sessions);
             new InfoRoutes(gateway, responses, errors, callers).register(routing);
             new ModelRoutes(gateway, errors).register(routing);
             new MessagesRoutes(gateway, responses).register(routing);
             new MetricsRoutes(gateway, errors).register(routing);
-            new UiRoutes(gateway, sessions, responses, errors, environment).register(routing);
+            new UiRoutes(gateway, sessions, callers, responses, errors, environment).register(routing);
             AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, routing, callers);
             new KeyRoutes(gateway.governance(), gateway.json()).register(admin);
             new TeamRoutes(gateway.governance()).register(admin);

@@ -39,6 +39,7 @@ final class UiRoutes {
 
     private final Gateway gateway;
     private final UiSessions sessions;
+    private final AdminCallers callers;
     private final JsonResponses responses;
     private final ErrorResponses errors;
     private final Optional<String> username;
@@ -46,9 +47,10 @@ final class UiRoutes {
     private final JsonBodyReader bodies;
     private final Map<String, byte[]> files = new HashMap<>();
 
-    UiRoutes(Gateway gateway, UiSessions sessions, JsonResponses responses, ErrorResponses errors,
+    UiRoutes(Gateway gateway, UiSessions sessions, AdminCallers callers, JsonResponses responses, ErrorResponses errors,
              Map<String, String> environment) {
         this.gateway = gateway;
+        this.callers = callers;
         this.sessions = sessions;
         this.responses = responses;
         this.errors = errors;
@@ -96,13 +98,15 @@ final class UiRoutes {
         try {
             ObjectNode body = bodies.read(req);
             Principal principal;
+            boolean byVirtualKey = false;
             if (body.hasNonNull("key")) {
                 String key = body.path("key").asText();
                 principal = gateway.authenticator().authenticate(bearer(key), ModelRoutes.clientAddress(req));
+                byVirtualKey = gateway.keyDirectory().find(principal.subject()).isPresent();
             } else {
                 principal = byPassword(body.path("username").asText(""), body.path("password").asText(""));
             }
-            String cookie = sessions.issue(principal);
+            String cookie = sessions.issue(principal, byVirtualKey);
             res.header(HeaderNames.SET_COOKIE, UiSessions.COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Strict; "
                     + "Max-Age=" + UiSessions.LIFETIME.toSeconds() + (secure(req) ? "; Secure" : ""));
             responses.send(res, describe(principal, sessions.csrfTokenOf(cookie)));
@@ -129,7 +133,8 @@ final class UiRoutes {
     }
 
     private void session(ServerRequest req, ServerResponse res) {
-        Optional<UiSessions.Session> session = AdminCallers.sessionCookie(req).flatMap(sessions::read);
+        Optional<UiSessions.Session> session = AdminCallers.sessionCookie(req).flatMap(sessions::read)
+                .filter(found -> callers.stillValid(found).isPresent());
         if (session.isEmpty()) { // not an error: the page asks this to know whether to show the login form
             responses.send(res, gateway.json().createObjectNode().put("logged_in", false));
             return;

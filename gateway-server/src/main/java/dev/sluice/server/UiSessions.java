@@ -57,19 +57,28 @@ final class UiSessions {
         }
     }
 
-    /** A logged-in caller and the token its state-changing calls must carry. */
-    record Session(Principal principal, String csrfToken) {
+    /**
+     * A logged-in caller and the token its state-changing calls must carry.
+     *
+     * @param byVirtualKey whether it logged in with a virtual key (whose subject is the key's
+     *                     token), which must still be valid at every call
+     */
+    record Session(Principal principal, String csrfToken, boolean byVirtualKey) {
     }
 
-    /** @return the cookie value of a new session for this caller */
-    String issue(Principal principal) {
+    /**
+     * @param byVirtualKey whether the caller logged in with a virtual key
+     * @return the cookie value of a new session for this caller
+     */
+    String issue(Principal principal, boolean byVirtualKey) {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         ObjectNode claims = json.createObjectNode()
                 .put("sub", principal.subject())
                 .put("role", principal.role().name())
                 .put("exp", clock.millis() + LIFETIME.toMillis())
-                .put("nonce", ENCODE.encodeToString(nonce));
+                .put("nonce", ENCODE.encodeToString(nonce))
+                .put("key", byVirtualKey);
         principal.keyAlias().ifPresent(alias -> claims.put("alias", alias));
         principal.userId().ifPresent(user -> claims.put("user", user));
         principal.teamId().ifPresent(team -> claims.put("team", team));
@@ -104,7 +113,8 @@ final class UiSessions {
             Map<String, String> metadata = new HashMap<>();
             Principal principal = new Principal(claims.path("sub").asText(), Role.valueOf(claims.path("role").asText()),
                     text(claims, "alias"), text(claims, "user"), text(claims, "team"), models, metadata);
-            return Optional.of(new Session(principal, csrfToken(claims.path("nonce").asText())));
+            return Optional.of(new Session(principal, csrfToken(claims.path("nonce").asText()),
+                    claims.path("key").asBoolean()));
         } catch (java.io.IOException | IllegalArgumentException e) {
             return Optional.empty();
         }

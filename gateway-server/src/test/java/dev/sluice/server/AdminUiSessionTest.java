@@ -134,6 +134,19 @@ class AdminUiSessionTest {
     }
 
     @Test
+    void aSessionEndsWhenTheKeyItWasMadeWithIsBlocked() {
+        String key = json(gateway.postWithMasterKey("/key/generate", "{}")).path("key").asText();
+        HttpResponse<String> login = gateway.post("/ui/login", "{\"key\":\"" + key + "\"}");
+        String cookie = "sluice_session=" + cookieValue(login);
+        assertEquals(200, gateway.get("/key/info", "Cookie", cookie).statusCode());
+        assertEquals(200, gateway.postWithMasterKey("/key/block", "{\"key\":\"" + key + "\"}").statusCode());
+        HttpResponse<String> refused = gateway.get("/key/info", "Cookie", cookie);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(json(refused).path("error").path("message").asText().contains("Log in again"));
+        assertFalse(json(gateway.get("/ui/session", "Cookie", cookie)).path("logged_in").asBoolean());
+    }
+
+    @Test
     void logoutExpiresTheCookie() {
         HttpResponse<String> logout = gateway.post("/ui/logout", "");
         assertEquals(200, logout.statusCode());
