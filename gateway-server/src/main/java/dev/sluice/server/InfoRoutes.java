@@ -8,16 +8,15 @@ import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.config.DeploymentConfig;
 import dev.sluice.core.models.SecretNames;
 import dev.sluice.core.routing.DeploymentLoad;
-import dev.sluice.core.config.DeploymentConfig;
 import dev.sluice.core.routing.ServedDeployment;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -141,6 +140,4 @@ final class InfoRoutes {
         info.put("provider_plugin_loaded", served.adapter().isPresent());
         return entry;
     }
-
-
 }
