@@ -115,9 +115,9 @@ class ObservabilityEndToEndTest {
     }
 
     @Test
-    void theSpanTreeShowsEveryStageAndTheAttemptsAsSiblings() {
+    void theSpanTreeShowsEveryStageAndTheAttemptsAsSiblings() throws Exception {
         retriedAndFellBack();
-        List<SpanData> finished = spans.getFinishedSpanItems();
+        List<SpanData> finished = finishedOnceTheServerSpanEnds();
         assertTrue(finished.stream().allMatch(span -> span.getTraceId().equals(TRACE_ID)), "one trace, the caller's");
         SpanData server = only(finished, span -> span.getKind() == SpanKind.SERVER);
         assertEquals(CALLER_SPAN, server.getParentSpanId(), "continues the caller's traceparent");
@@ -163,9 +163,14 @@ class ObservabilityEndToEndTest {
     }
 
     @Test
-    void metricsCountTheCallTheAttemptsAndTheFallbackUnderLiteLlmsNames() {
+    void metricsCountTheCallTheAttemptsAndTheFallbackUnderLiteLlmsNames() throws Exception {
         retriedAndFellBack();
+        // The call is counted when it ends, just after its response is written: scrape until it is.
         HttpResponse<String> scrape = gateway.get("/metrics");
+        for (int i = 0; i < 200 && !scrape.body().contains("litellm_proxy_total_requests_metric_total{"); i++) {
+            Thread.sleep(10);
+            scrape = gateway.get("/metrics");
+        }
         assertEquals(200, scrape.statusCode());
         assertTrue(scrape.headers().firstValue("content-type").orElseThrow().startsWith("text/plain; version=0.0.4"));
         List<Sample> samples = Sample.parse(scrape.body());
@@ -295,6 +300,19 @@ class ObservabilityEndToEndTest {
         } finally {
             collector.stop(0);
         }
+    }
+
+    /**
+     * The spans, once the server span has ended too: it ends after the response is written, so
+     * the client may read the answer a moment before it is exported.
+     */
+    private List<SpanData> finishedOnceTheServerSpanEnds() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (spans.getFinishedSpanItems().stream().noneMatch(span -> span.getKind() == SpanKind.SERVER)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return spans.getFinishedSpanItems();
     }
 
     private static <T> T only(List<T> items, java.util.function.Predicate<T> test) {
