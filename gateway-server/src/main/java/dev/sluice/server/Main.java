@@ -1,6 +1,9 @@
 package dev.sluice.server;
 
 import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.ConfigLoader;
+import dev.sluice.core.config.GatewayConfig;
+import dev.sluice.core.store.Database;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -9,6 +12,7 @@ public final class Main {
 
     private static final String USAGE = """
             Usage: sluice --config FILE [--port N] [--host ADDRESS] [--plugins-dir DIR] [--data-dir DIR]
+                   sluice --config FILE --migrate-only [--data-dir DIR]
 
             Sluice, an LLM gateway that speaks OpenAI's API, configured with LiteLLM's config.yaml.
 
@@ -17,6 +21,8 @@ public final class Main {
               --host ADDRESS      address to listen on (default 0.0.0.0)
               --plugins-dir DIR   folder of plugin jars/zips (default: the distribution's plugins/)
               --data-dir DIR      folder for the embedded database and local state (default: data/)
+              --migrate-only      bring the database schema up to date, then exit (a release's
+                                  migration step; replicas starting later find nothing to do)
               --help              show this help
 
             Environment: LITELLM_MASTER_KEY and DATABASE_URL are honoured as by LiteLLM;
@@ -32,8 +38,10 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s - %5$s%6$s%n");
         }
         ServerOptions options;
+        boolean migrateOnly = java.util.Arrays.asList(args).contains("--migrate-only");
         try {
-            Optional<ServerOptions> parsed = parse(args);
+            Optional<ServerOptions> parsed = parse(java.util.Arrays.stream(args)
+                    .filter(arg -> !arg.equals("--migrate-only")).toArray(String[]::new));
             if (parsed.isEmpty()) {
                 System.out.print(USAGE);
                 return;
@@ -45,6 +53,10 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (migrateOnly) {
+            System.exit(migrate(options));
+            return;
+        }
         try {
             SluiceServer server = SluiceServer.start(options, System.getenv());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
@@ -53,6 +65,23 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("sluice: invalid config " + options.config() + ": " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    /** Opens the database, which applies the migrations it lacks; @return the exit status */
+    static int migrate(ServerOptions options) {
+        try {
+            GatewayConfig config = ConfigLoader.load(options.config(), System.getenv());
+            try (Database database = Database.open(config.general().databaseUrl(), options.dataDir())) {
+                System.out.println("Sluice: the database schema is up to date (" + database.description() + ")");
+                return 0;
+            }
+        } catch (ConfigException e) {
+            System.err.println("sluice: invalid config " + options.config() + ": " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("sluice: could not migrate the database: " + e.getMessage());
+            return 1;
         }
     }
 

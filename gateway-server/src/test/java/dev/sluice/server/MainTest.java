@@ -30,6 +30,22 @@ class MainTest {
     }
 
     @Test
+    void migrateOnlyBringsTheSchemaUpToDateAndStartsNothing() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "general_settings: {master_key: sk-m}\n");
+        Path data = dir.resolve("data");
+        ServerOptions options = Main.parse(new String[] {"--config", config.toString(), "--data-dir", data.toString()})
+                .orElseThrow();
+        assertEquals(0, Main.migrate(options));
+        try (var database = dev.sluice.core.store.Database.open(java.util.Optional.empty(), data)) {
+            int rows = database.jdbi().withHandle(handle -> handle.createQuery("select count(*) from sluice_daily_spend")
+                    .mapTo(Integer.class).one());
+            assertEquals(0, rows, "the newest migration's table is there");
+        }
+        Files.writeString(config, "general_settings: {master_key: not-sk}\n");
+        assertEquals(1, Main.migrate(options), "an invalid config fails the step");
+    }
+
+    @Test
     void helpAndMistakesAreExplained() {
         assertTrue(Main.parse(new String[] {"--help"}).isEmpty());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[0]))
