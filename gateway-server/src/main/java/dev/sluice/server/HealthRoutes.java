@@ -7,7 +7,6 @@ import dev.sluice.api.GatewayException;
 import dev.sluice.api.PluginApi;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.health.EndpointHealth;
-import dev.sluice.core.plugin.PluginStatus;
 import dev.sluice.core.routing.ServedDeployment;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -61,12 +60,7 @@ final class HealthRoutes {
         body.put("sluice_version", Version.SLUICE);
         body.put("plugin_api_version", PluginApi.version());
         body.putArray("success_callbacks");
-        ArrayNode plugins = body.putArray("plugins");
-        for (PluginStatus plugin : gateway.plugins()) {
-            ObjectNode entry = plugins.addObject().put("id", plugin.id()).put("version", plugin.version())
-                    .put("requires", plugin.requires()).put("state", plugin.state()).put("file", plugin.file());
-            plugin.problem().ifPresent(problem -> entry.put("problem", problem));
-        }
+        PluginRoutes.list(gateway, body.putArray("plugins"));
         ArrayNode unserved = body.putArray("deployments_without_plugin");
         for (ServedDeployment served : gateway.catalog().unserved()) {
             unserved.addObject().put("model_name", served.config().deployment().modelGroup())

@@ -80,6 +80,7 @@ public final class SluiceServer implements AutoCloseable {
             new BudgetRoutes(gateway.governance().budgets()).register(admin);
             new SpendRoutes(gateway).register(admin);
             new StoredModelRoutes(gateway.storedModels()).register(admin);
+            new PluginRoutes(gateway).register(admin);
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
                     "No route for " + req.prologue().method().text() + " " + req.path().path()
                             + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",

@@ -131,6 +131,7 @@ class AdminUiSessionTest {
         String csrf = json(login).path("csrf_token").asText();
         assertEquals(403, gateway.post("/team/new", "{\"team_alias\":\"x\"}", "Cookie", cookie, "X-CSRF-Token", csrf)
                 .statusCode(), "the API, not the UI, decides what a role may do");
+        assertEquals(403, gateway.get("/plugins", "Cookie", cookie).statusCode(), "the plugins are for admins");
     }
 
     @Test

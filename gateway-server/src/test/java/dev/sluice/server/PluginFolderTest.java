@@ -84,6 +84,11 @@ class PluginFolderTest {
             JsonNode health = json(gateway.get("/health", "Authorization", "Bearer " + MASTER_KEY));
             assertEquals(1, health.path("healthy_count").asInt(), health.toString());
             assertEquals(2, health.path("unhealthy_count").asInt());
+
+            JsonNode listed = json(gateway.get("/plugins", "Authorization", "Bearer " + MASTER_KEY));
+            assertEquals("started", plugin(listed, "acme-echo").path("state").asText(), listed.toString());
+            assertEquals("refused", plugin(listed, "acme-future").path("state").asText());
+            assertEquals(dev.sluice.api.PluginApi.version(), listed.path("plugin_api_version").asText());
         }
     }
 
