@@ -84,6 +84,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How often the plugins folder is scanned for plugins added, replaced or removed. */
+    private static final java.time.Duration PLUGIN_SCAN = java.time.Duration.ofSeconds(1);
 
     private final GatewayConfig config;
     private final PluginHost plugins;
@@ -157,7 +159,7 @@ public final class Gateway implements AutoCloseable {
         TieredCache cache = null;
         Optional<SharedRedis> shared = Optional.empty();
         try {
-            plugins = PluginHost.start(pluginsDir);
+            plugins = PluginHost.start(pluginsDir, dataDir.resolve("plugins-loaded"));
         } catch (RuntimeException e) {
             tracing.close();
             spend.close();
@@ -225,6 +227,7 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
+            plugins.watch(PLUGIN_SCAN, catalog::replaceAdapters);
             if (shared.isPresent()) {
                 storedModels.refreshEvery(java.time.Duration.ofSeconds(30)); // in case a change message was lost
             }

@@ -9,7 +9,8 @@ import dev.sluice.core.plugin.PluginStatus;
 
 /**
  * {@code GET /plugins} (admins and admin viewers): the plugins in the plugins folder with their
- * id, version, plugin API range, state (started, or failed/disabled with the problem), and file.
+ * id, version, plugin API range, state (started, or refused/failed with the problem), file, and
+ * the calls its provider adapters are serving.
  */
 final class PluginRoutes {
 
@@ -32,7 +33,8 @@ final class PluginRoutes {
     static void list(Gateway gateway, ArrayNode plugins) {
         for (PluginStatus plugin : gateway.plugins()) {
             ObjectNode entry = plugins.addObject().put("id", plugin.id()).put("version", plugin.version())
-                    .put("requires", plugin.requires()).put("state", plugin.state()).put("file", plugin.file());
+                    .put("requires", plugin.requires()).put("state", plugin.state()).put("file", plugin.file())
+                    .put("in_flight", plugin.inFlight());
             plugin.problem().ifPresent(problem -> entry.put("problem", problem));
         }
     }

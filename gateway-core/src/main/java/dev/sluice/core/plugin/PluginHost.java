@@ -1,155 +1,261 @@
 package dev.sluice.core.plugin;
 
-import dev.sluice.api.PluginApi;
+import dev.sluice.api.ProviderAdapter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
-import org.pf4j.CompoundPluginLoader;
-import org.pf4j.DefaultPluginLoader;
-import org.pf4j.DefaultPluginManager;
-import org.pf4j.JarPluginLoader;
-import org.pf4j.PluginClassLoader;
-import org.pf4j.PluginDescriptor;
-import org.pf4j.PluginLoader;
-import org.pf4j.PluginState;
-import org.pf4j.PluginWrapper;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.pf4j.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the plugins folder with PF4J. The system version is the plugin API's, so PF4J checks each
- * plugin's {@code requires} range; a plugin that does not fit, or fails to start, is refused with
- * a log line that says why, and the gateway starts without it.
+ * The plugins folder, loaded with PF4J, each file by a manager of its own ({@link LoadedPlugin}).
+ * The system version is the plugin API's, so each plugin's {@code requires} range is checked; a
+ * plugin that does not fit, or fails to start, is refused with a log line that says why, and the
+ * gateway runs without it.
+ *
+ * <p>Once {@link #watch watched}, the folder is scanned every period while the gateway serves: a
+ * plugin file added is loaded and its provider adapters are served at once; a file changed is
+ * loaded beside the old version, which serves until the new one takes over; a file removed is
+ * taken out of service. A version that left service is unloaded once its calls in flight have
+ * finished. A file is acted on once it has stayed the same for two scans, so a copy in progress
+ * is never loaded half-written. Plugins with extensions the gateway wires only at start-up
+ * (auth strategies, cache backends, routing policies, filters) are changed by a restart.
  */
 public final class PluginHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
-    private final DefaultPluginManager manager;
-    private final List<PluginStatus> statuses;
+    private final Path pluginsDir;
+    private final Path stagingDir;
+    private final Map<Path, LoadedPlugin> loaded = new LinkedHashMap<>();
+    private final Map<Path, LoadedPlugin.FileStamp> seenLastScan = new HashMap<>();
+    /** Files whose current version could not be served: tried again when they change. */
+    private final Map<Path, LoadedPlugin.FileStamp> rejected = new HashMap<>();
+    private final List<Thread> draining = new ArrayList<>();
+    private Consumer<List<ProviderAdapter>> onAdaptersChanged = adapters -> { };
+    private Thread watcher;
 
-    private PluginHost(DefaultPluginManager manager, List<PluginStatus> statuses) {
-        this.manager = manager;
-        this.statuses = List.copyOf(statuses);
+    private PluginHost(Path pluginsDir, Path stagingDir) {
+        this.pluginsDir = pluginsDir;
+        this.stagingDir = stagingDir;
     }
 
     /**
      * Loads and starts every plugin in the folder.
      *
      * @param pluginsDir the plugins folder; a missing folder means no plugins
+     * @param stagingDir where the loaded copies of plugin files are kept (emptied first)
      * @return the host, with the plugins that could be started
      */
-    public static PluginHost start(Path pluginsDir) {
-        DefaultPluginManager manager = new SharedApiPluginManager(pluginsDir);
-        manager.setSystemVersion(PluginApi.version());
-        if (!Files.isDirectory(pluginsDir)) {
-            LOG.warn("Plugins folder {} does not exist: no provider plugins are loaded", pluginsDir);
-            return new PluginHost(manager, List.of());
-        }
-        manager.loadPlugins();
-        manager.startPlugins();
-        List<PluginStatus> statuses = new ArrayList<>();
-        for (PluginWrapper plugin : manager.getPlugins()) {
-            statuses.add(status(manager, plugin));
-        }
-        for (PluginStatus status : statuses) {
-            if (status.started()) {
-                LOG.info("Plugin {} {} started ({})", status.id(), status.version(), status.file());
-            } else {
-                LOG.error("Plugin {} {} ({}) {}: {}", status.id(), status.version(), status.file(), status.state(),
-                        status.problem().orElse("unknown reason"));
+    public static PluginHost start(Path pluginsDir, Path stagingDir) {
+        PluginHost host = new PluginHost(pluginsDir, stagingDir);
+        if (Files.exists(stagingDir)) {
+            try {
+                FileUtils.delete(stagingDir); // copies a previous run left
+            } catch (IOException e) {
+                LOG.warn("Cannot empty {}: {}", stagingDir, e.toString());
             }
         }
-        return new PluginHost(manager, statuses);
-    }
-
-    private static PluginStatus status(DefaultPluginManager manager, PluginWrapper plugin) {
-        PluginDescriptor descriptor = plugin.getDescriptor();
-        String file = plugin.getPluginPath().getFileName().toString();
-        String requires = descriptor.getRequires();
-        if (!manager.getVersionManager().checkVersionConstraint(PluginApi.version(), requires)) {
-            return new PluginStatus(descriptor.getPluginId(), descriptor.getVersion(), requires, "refused", file,
-                    Optional.of("it requires plugin API " + requires + " but this gateway provides plugin API "
-                            + PluginApi.version() + "; install a version of the plugin built for API "
-                            + PluginApi.version()));
+        if (!Files.isDirectory(pluginsDir)) {
+            LOG.warn("Plugins folder {} does not exist: no provider plugins are loaded", pluginsDir);
+            return host;
         }
-        if (plugin.getPluginState() == PluginState.STARTED) {
-            return new PluginStatus(descriptor.getPluginId(), descriptor.getVersion(), requires, "started", file,
-                    Optional.empty());
+        synchronized (host) {
+            for (Map.Entry<Path, LoadedPlugin.FileStamp> file : host.files().entrySet()) {
+                LoadedPlugin plugin = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir);
+                host.loaded.put(file.getKey(), plugin);
+                host.seenLastScan.put(file.getKey(), file.getValue());
+                log(plugin, "");
+            }
         }
-        Throwable failure = plugin.getFailedException();
-        return new PluginStatus(descriptor.getPluginId(), descriptor.getVersion(), requires, "failed", file,
-                Optional.of(failure != null ? failure.toString() : "state " + plugin.getPluginState()));
+        return host;
     }
 
     /** @return the extensions of the given type from every started plugin */
-    public <T> List<T> extensions(Class<T> type) {
+    public synchronized <T> List<T> extensions(Class<T> type) {
         List<T> extensions = new ArrayList<>();
-        for (PluginStatus status : statuses) {
-            if (status.started()) {
-                try {
-                    extensions.addAll(manager.getExtensions(type, status.id()));
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.error("Plugin {}: its {} extensions cannot be created: {}", status.id(),
-                            type.getSimpleName(), e.toString());
-                }
+        for (LoadedPlugin plugin : loaded.values()) {
+            if (type == ProviderAdapter.class) {
+                plugin.adapters().forEach(adapter -> extensions.add(type.cast(adapter)));
+            } else {
+                extensions.addAll(plugin.extensions(type));
             }
         }
         return extensions;
     }
 
-    /** @return the id of the plugin that loaded this object's class, if a plugin did */
-    public Optional<String> pluginOf(Object extension) {
-        PluginWrapper plugin = manager.whichPlugin(extension.getClass());
-        return plugin == null ? Optional.empty() : Optional.of(plugin.getPluginId());
+    /** @return every plugin found in the folder, what became of it, and the calls it is serving */
+    public synchronized List<PluginStatus> plugins() {
+        return loaded.values().stream().map(plugin -> plugin.status().withInFlight(plugin.inFlight())).toList();
     }
 
-    /** @return every plugin found in the folder and what became of it */
-    public List<PluginStatus> plugins() {
-        return statuses;
+    /**
+     * Scans the folder every period on a thread of its own, until closed.
+     *
+     * @param onAdaptersChanged takes the provider adapters to serve from now on, after a change
+     */
+    public synchronized void watch(Duration period, Consumer<List<ProviderAdapter>> onAdaptersChanged) {
+        this.onAdaptersChanged = onAdaptersChanged;
+        if (watcher != null || !Files.isDirectory(pluginsDir)) {
+            return;
+        }
+        watcher = Thread.ofVirtual().name("sluice-plugin-watch").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(period);
+                    rescan();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("Scanning the plugins folder {} failed: {}", pluginsDir, e.toString());
+                }
+            }
+        });
+    }
+
+    /** Acts on the files added, changed and removed since the last scan; see the class comment. */
+    synchronized void rescan() {
+        Map<Path, LoadedPlugin.FileStamp> now = files();
+        Map<Path, LoadedPlugin.FileStamp> previous = new HashMap<>(seenLastScan);
+        seenLastScan.clear();
+        seenLastScan.putAll(now);
+        Map<Path, LoadedPlugin> next = new LinkedHashMap<>(loaded);
+        List<LoadedPlugin> arriving = new ArrayList<>();
+        List<LoadedPlugin> leaving = new ArrayList<>();
+        for (Map.Entry<Path, LoadedPlugin.FileStamp> file : now.entrySet()) {
+            LoadedPlugin current = loaded.get(file.getKey());
+            boolean settled = file.getValue().equals(previous.get(file.getKey()));
+            if (!settled || (current != null && current.stamp().equals(file.getValue()))
+                    || file.getValue().equals(rejected.get(file.getKey()))) {
+                continue;
+            }
+            if (current != null && current.wiredAtStartUp()) {
+                LOG.warn("Plugin file {} changed; plugin {} has extensions wired at start-up (auth, cache, routing or "
+                        + "filters): restart the gateway to use the new version", file.getKey().getFileName(),
+                        current.status().id());
+                rejected.put(file.getKey(), file.getValue());
+                continue;
+            }
+            LoadedPlugin fresh = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir);
+            if (fresh.wiredAtStartUp()) {
+                LOG.warn("Plugin {} ({}) has extensions wired at start-up (auth, cache, routing or filters): restart "
+                        + "the gateway to use them; its provider adapters, if any, are served now", fresh.status().id(),
+                        file.getKey().getFileName());
+            }
+            log(fresh, current == null ? " (added)" : " (replacing version " + current.status().version() + ")");
+            next.put(file.getKey(), fresh);
+            arriving.add(fresh);
+            if (current != null) {
+                leaving.add(current);
+            }
+        }
+        for (Path gone : loaded.keySet()) {
+            if (!now.containsKey(gone)) {
+                LoadedPlugin removed = loaded.get(gone);
+                if (removed.wiredAtStartUp()) {
+                    LOG.warn("Plugin file {} was removed; plugin {} has extensions wired at start-up: it stays loaded "
+                            + "until the gateway restarts", gone.getFileName(), removed.status().id());
+                    continue;
+                }
+                LOG.info("Plugin {} {} ({}) removed: taken out of service once its calls finish", removed.status().id(),
+                        removed.status().version(), gone.getFileName());
+                next.remove(gone);
+                leaving.add(removed);
+            }
+        }
+        if (arriving.isEmpty() && leaving.isEmpty()) {
+            return;
+        }
+        List<ProviderAdapter> adapters = new ArrayList<>();
+        next.values().forEach(plugin -> adapters.addAll(plugin.adapters()));
+        try {
+            onAdaptersChanged.accept(adapters);
+        } catch (RuntimeException e) {
+            LOG.error("The plugins folder changed, but the change cannot be served ({}): still serving with the "
+                    + "plugins as they were", e.getMessage());
+            arriving.forEach(plugin -> {
+                rejected.put(plugin.source(), plugin.stamp());
+                plugin.unload();
+            });
+            return;
+        }
+        loaded.clear();
+        loaded.putAll(next);
+        leaving.forEach(this::unloadWhenIdle);
+    }
+
+    /** Unloads a plugin that left service once its calls in flight are done (or {@link #DRAIN_LIMIT} passed). */
+    private void unloadWhenIdle(LoadedPlugin plugin) {
+        draining.add(Thread.ofVirtual().name("sluice-plugin-drain").start(() -> {
+            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            try {
+                while (plugin.inFlight() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (plugin.inFlight() > 0) {
+                LOG.warn("Plugin {} still had {} calls in flight after {}: unloading it anyway", plugin.status().id(),
+                        plugin.inFlight(), DRAIN_LIMIT);
+            }
+            plugin.unload();
+            LOG.info("Plugin {} {} unloaded", plugin.status().id(), plugin.status().version());
+        }));
+        draining.removeIf(thread -> !thread.isAlive());
+    }
+
+    private Map<Path, LoadedPlugin.FileStamp> files() {
+        Map<Path, LoadedPlugin.FileStamp> files = new java.util.TreeMap<>();
+        if (!Files.isDirectory(pluginsDir)) {
+            return files;
+        }
+        try (Stream<Path> entries = Files.list(pluginsDir)) {
+            for (Path file : entries.filter(path -> {
+                String name = path.getFileName().toString();
+                return Files.isRegularFile(path) && (name.endsWith(".jar") || name.endsWith(".zip"));
+            }).toList()) {
+                try {
+                    files.put(file, LoadedPlugin.FileStamp.of(file));
+                } catch (IOException e) {
+                    LOG.debug("Plugin file {} vanished while scanning", file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list the plugins folder {}: {}", pluginsDir, e.toString());
+        }
+        return files;
+    }
+
+    private static void log(LoadedPlugin plugin, String how) {
+        PluginStatus status = plugin.status();
+        if (status.started()) {
+            LOG.info("Plugin {} {} started ({}){}", status.id(), status.version(), status.file(), how);
+        } else {
+            LOG.error("Plugin {} {} ({}) {}: {}", status.id(), status.version(), status.file(), status.state(),
+                    status.problem().orElse("unknown reason"));
+        }
     }
 
     @Override
-    public void close() {
-        // One by one from a copy: PF4J 3.15's stopPlugins() fails with a
-        // ConcurrentModificationException when a refused plugin sits beside started ones.
-        List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
-        java.util.Collections.reverse(started);
-        for (PluginWrapper plugin : started) {
-            try {
-                manager.stopPlugin(plugin.getPluginId());
-            } catch (RuntimeException e) {
-                LOG.warn("Plugin {} did not stop cleanly: {}", plugin.getPluginId(), e.toString());
-            }
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.interrupt();
         }
-        manager.unloadPlugins();
-    }
-
-    /** PF4J's default manager, with class loaders that take the shared libraries from the gateway. */
-    private static final class SharedApiPluginManager extends DefaultPluginManager {
-
-        SharedApiPluginManager(Path pluginsDir) {
-            super(pluginsDir);
-        }
-
-        @Override
-        protected PluginLoader createPluginLoader() {
-            ClassLoader host = PluginHost.class.getClassLoader();
-            return new CompoundPluginLoader()
-                    .add(new JarPluginLoader(this) {
-                        @Override
-                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor descriptor) {
-                            return new HostFirstClassLoader(pluginManager, descriptor, host);
-                        }
-                    })
-                    .add(new DefaultPluginLoader(this) {
-                        @Override
-                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor descriptor) {
-                            return new HostFirstClassLoader(pluginManager, descriptor, host);
-                        }
-                    });
-        }
+        draining.forEach(Thread::interrupt);
+        List<LoadedPlugin> all = new ArrayList<>(loaded.values());
+        java.util.Collections.reverse(all);
+        all.forEach(LoadedPlugin::unload);
+        loaded.clear();
     }
 }

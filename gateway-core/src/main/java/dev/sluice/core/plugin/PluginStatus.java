@@ -12,15 +12,26 @@ import java.util.Optional;
  * @param state    {@code started}, {@code refused} (incompatible API) or {@code failed}
  * @param file     the plugin's file name
  * @param problem  why it is not started, if it is not
+ * @param inFlight calls its provider adapters were serving when it was listed
  */
 public record PluginStatus(String id, String version, String requires, String state, String file,
-                           Optional<String> problem) {
+                           Optional<String> problem, int inFlight) {
 
     /** @throws NullPointerException if a part is null */
     public PluginStatus {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(problem, "problem");
+    }
+
+    /** A status as loading finds it, before any call. */
+    public PluginStatus(String id, String version, String requires, String state, String file, Optional<String> problem) {
+        this(id, version, requires, state, file, problem, 0);
+    }
+
+    /** @return this status with the calls in flight now */
+    public PluginStatus withInFlight(int calls) {
+        return new PluginStatus(id, version, requires, state, file, problem, calls);
     }
 
     /** @return whether the plugin's extensions are in use */

@@ -19,7 +19,8 @@ import java.util.Set;
  */
 public final class ModelCatalog {
 
-    private final List<ProviderAdapter> adapters;
+    private volatile List<ProviderAdapter> adapters;
+    private volatile List<DeploymentConfig> modelList;
     private final Map<String, GroupAlias> aliases;
     private final DeploymentFacts facts;
     private volatile CatalogSnapshot current;
@@ -41,6 +42,7 @@ public final class ModelCatalog {
     public ModelCatalog(List<DeploymentConfig> modelList, List<ProviderAdapter> adapters,
                         Map<String, GroupAlias> aliases, DeploymentFacts facts) {
         this.adapters = List.copyOf(adapters);
+        this.modelList = List.copyOf(modelList);
         this.aliases = Map.copyOf(aliases);
         this.facts = facts;
         this.current = new CatalogSnapshot(modelList, this.adapters, this.aliases, facts, Map.of());
@@ -53,9 +55,25 @@ public final class ModelCatalog {
      *                         the catalog is then unchanged
      */
     public synchronized void replace(List<DeploymentConfig> modelList) {
+        rebuild(List.copyOf(modelList), adapters);
+    }
+
+    /**
+     * Binds the deployments to a new set of provider adapters (plugins added, replaced or removed
+     * while serving); calls under way finish on the adapters they started with.
+     *
+     * @throws ConfigException when a new adapter refuses a deployment's settings; the catalog is then unchanged
+     */
+    public synchronized void replaceAdapters(List<ProviderAdapter> adapters) {
+        rebuild(modelList, List.copyOf(adapters));
+    }
+
+    private void rebuild(List<DeploymentConfig> models, List<ProviderAdapter> providers) {
         Map<String, DeploymentLoad> loads = new HashMap<>();
         current.deployments().forEach(served -> loads.put(served.config().deployment().id(), served.load()));
-        current = new CatalogSnapshot(modelList, adapters, aliases, facts, loads);
+        current = new CatalogSnapshot(models, providers, aliases, facts, loads);
+        modelList = models;
+        adapters = providers;
     }
 
     /**

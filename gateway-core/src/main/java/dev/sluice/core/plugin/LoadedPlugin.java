@@ -1,0 +1,204 @@
+package dev.sluice.core.plugin;
+
+import dev.sluice.api.AuthStrategy;
+import dev.sluice.api.CacheBackend;
+import dev.sluice.api.GatewayFilter;
+import dev.sluice.api.PluginApi;
+import dev.sluice.api.ProviderAdapter;
+import dev.sluice.api.RoutingPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pf4j.CompoundPluginLoader;
+import org.pf4j.DefaultPluginLoader;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.JarPluginLoader;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginLoader;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.pf4j.util.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One plugin file, loaded by a PF4J manager of its own from a private copy: the file in the
+ * plugins folder can then be replaced or deleted while this copy serves, and a new version of
+ * the same plugin id can load beside it until the old one has finished its calls.
+ */
+final class LoadedPlugin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedPlugin.class);
+
+    private final Path source;
+    private final FileStamp stamp;
+    private final Path copy;
+    private final DefaultPluginManager manager;
+    private final PluginStatus status;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<ProviderAdapter> adapters;
+
+    private LoadedPlugin(Path source, FileStamp stamp, Path copy, DefaultPluginManager manager, PluginStatus status) {
+        this.source = source;
+        this.stamp = stamp;
+        this.copy = copy;
+        this.manager = manager;
+        this.status = status;
+        List<ProviderAdapter> tracked = new ArrayList<>();
+        for (ProviderAdapter adapter : extensions(ProviderAdapter.class)) {
+            tracked.add(new TrackedAdapter(adapter, inFlight));
+        }
+        this.adapters = List.copyOf(tracked);
+    }
+
+    /** A file's identity for change detection: its size and modification time. */
+    record FileStamp(long size, long modifiedMillis) {
+        static FileStamp of(Path file) throws IOException {
+            return new FileStamp(Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        }
+    }
+
+    /**
+     * Loads and starts the plugin in a file. Never throws for a bad plugin: its status says what
+     * went wrong, and it has no extensions.
+     */
+    static LoadedPlugin load(Path source, FileStamp stamp, Path stagingDir) {
+        String name = source.getFileName().toString();
+        try {
+            Files.createDirectories(stagingDir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + stagingDir, e);
+        }
+        DefaultPluginManager manager = new SharedApiPluginManager(stagingDir);
+        manager.setSystemVersion(PluginApi.version());
+        Path copy = null;
+        try {
+            copy = stagingDir.resolve(System.nanoTime() + "-" + name);
+            Files.copy(source, copy);
+            String id = manager.loadPlugin(FileUtils.expandIfZip(copy));
+            PluginWrapper plugin = manager.getPlugin(id);
+            if (plugin.getPluginState() != PluginState.DISABLED) {
+                manager.startPlugin(id);
+            }
+            return new LoadedPlugin(source, stamp, copy, manager, status(manager, plugin, name));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.debug("Plugin file {} could not be loaded", name, e);
+            return new LoadedPlugin(source, stamp, copy, manager, new PluginStatus(name, "?", "?", "failed", name,
+                    Optional.of("not a loadable plugin: " + e.getMessage())));
+        }
+    }
+
+    private static PluginStatus status(DefaultPluginManager manager, PluginWrapper plugin, String file) {
+        PluginDescriptor descriptor = plugin.getDescriptor();
+        String requires = descriptor.getRequires();
+        if (!manager.getVersionManager().checkVersionConstraint(PluginApi.version(), requires)) {
+            return new PluginStatus(descriptor.getPluginId(), descriptor.getVersion(), requires, "refused", file,
+                    Optional.of("it requires plugin API " + requires + " but this gateway provides plugin API "
+                            + PluginApi.version() + "; install a version of the plugin built for API "
+                            + PluginApi.version()));
+        }
+        if (plugin.getPluginState() == PluginState.STARTED) {
+            return new PluginStatus(descriptor.getPluginId(), descriptor.getVersion(), requires, "started", file,
+                    Optional.empty());
+        }
+        Throwable failure = plugin.getFailedException();
+        return new PluginStatus(descriptor.getPluginId(), descriptor.getVersion(), requires, "failed", file,
+                Optional.of(failure != null ? failure.toString() : "state " + plugin.getPluginState()));
+    }
+
+    Path source() {
+        return source;
+    }
+
+    FileStamp stamp() {
+        return stamp;
+    }
+
+    PluginStatus status() {
+        return status;
+    }
+
+    /** @return the provider adapters, counting the calls they serve */
+    List<ProviderAdapter> adapters() {
+        return adapters;
+    }
+
+    /** @return calls its adapters are serving now */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** @return whether it has extensions the gateway wires only at start-up (auth, cache, routing, filters) */
+    boolean wiredAtStartUp() {
+        return !extensions(AuthStrategy.class).isEmpty() || !extensions(CacheBackend.class).isEmpty()
+                || !extensions(RoutingPolicy.class).isEmpty() || !extensions(GatewayFilter.class).isEmpty();
+    }
+
+    /** @return the extensions of a type, if the plugin started */
+    <T> List<T> extensions(Class<T> type) {
+        if (!status.started()) {
+            return List.of();
+        }
+        try {
+            return manager.getExtensions(type, status.id());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("Plugin {}: its {} extensions cannot be created: {}", status.id(), type.getSimpleName(),
+                    e.toString());
+            return List.of();
+        }
+    }
+
+    /** Stops the plugin, closes its class loader and deletes the private copy. */
+    void unload() {
+        try {
+            if (status.started()) {
+                manager.stopPlugin(status.id());
+            }
+            manager.unloadPlugins();
+        } catch (RuntimeException e) {
+            LOG.warn("Plugin {} did not stop cleanly: {}", status.id(), e.toString());
+        }
+        if (copy != null) {
+            try {
+                FileUtils.delete(copy);
+                Path expanded = copy.resolveSibling(copy.getFileName().toString().replaceAll("\\.zip$", ""));
+                if (!expanded.equals(copy) && Files.exists(expanded)) {
+                    FileUtils.delete(expanded);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Could not delete {}: {}", copy, e.toString());
+            }
+        }
+    }
+
+    /** PF4J's default manager, with class loaders that take the shared libraries from the gateway. */
+    private static final class SharedApiPluginManager extends DefaultPluginManager {
+
+        SharedApiPluginManager(Path pluginsDir) {
+            super(pluginsDir);
+        }
+
+        @Override
+        protected PluginLoader createPluginLoader() {
+            ClassLoader host = LoadedPlugin.class.getClassLoader();
+            return new CompoundPluginLoader()
+                    .add(new JarPluginLoader(this) {
+                        @Override
+                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor descriptor) {
+                            return new HostFirstClassLoader(pluginManager, descriptor, host);
+                        }
+                    })
+                    .add(new DefaultPluginLoader(this) {
+                        @Override
+                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor descriptor) {
+                            return new HostFirstClassLoader(pluginManager, descriptor, host);
+                        }
+                    });
+        }
+    }
+}
