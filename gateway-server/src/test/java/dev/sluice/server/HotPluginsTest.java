@@ -31,37 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HotPluginsTest {
 
-    /** An echo provider whose reply starts with a word of its version; "slow" keeps a call in flight. */
-    private static final String SOURCE = """
-            package acme;
-
-            import com.fasterxml.jackson.databind.node.ObjectNode;
-            import dev.sluice.api.*;
-            import java.util.Set;
-
-            @org.pf4j.Extension
-            public final class HotEcho implements ProviderAdapter {
-                @Override public Set<String> providers() { return Set.of("hotecho"); }
-
-                @Override public ModelResponse chat(ChatRequest request, ProviderContext context) {
-                    String said = request.messages().get(request.messages().size() - 1).path("content").asText();
-                    if (said.equals("slow")) {
-                        try { Thread.sleep(1500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-                    }
-                    ObjectNode body = context.json().createObjectNode().put("object", "chat.completion")
-                            .put("model", context.deployment().providerModel());
-                    ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
-                    choice.putObject("message").put("role", "assistant").put("content", "%s: " + said);
-                    body.set("usage", new Usage(1, 2, 0, 0).toOpenAi());
-                    return new ModelResponse(body);
-                }
-
-                @Override public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
-                    throw ProviderAdapter.unsupported("streaming", context);
-                }
-            }
-            """;
-
     @TempDir
     Path dir;
 
@@ -74,9 +43,9 @@ class HotPluginsTest {
             }
         }
         Path first = TestPluginJar.build(Files.createDirectories(dir.resolve("v1")), "hot-echo", ">=1.0.0 & <2.0.0",
-                "acme.HotEcho", SOURCE.formatted("one"), false);
+                "acme.EchoProvider", TestPluginJar.ECHO_SOURCE.formatted("hotecho", "one"), false);
         Path second = TestPluginJar.build(Files.createDirectories(dir.resolve("v2")), "hot-echo", ">=1.0.0 & <2.0.0",
-                "acme.HotEcho", SOURCE.formatted("second"), false);
+                "acme.EchoProvider", TestPluginJar.ECHO_SOURCE.formatted("hotecho", "second"), false);
 
         try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
                 model_list:

@@ -16,33 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PluginFolderTest {
 
-    private static final String ECHO_SOURCE = """
-            package acme;
-
-            import com.fasterxml.jackson.databind.node.ObjectNode;
-            import dev.sluice.api.*;
-            import java.util.Set;
-
-            @org.pf4j.Extension
-            public final class EchoProvider implements ProviderAdapter {
-                @Override public Set<String> providers() { return Set.of("%s"); }
-
-                @Override public ModelResponse chat(ChatRequest request, ProviderContext context) {
-                    String said = request.messages().get(request.messages().size() - 1).path("content").asText();
-                    ObjectNode body = context.json().createObjectNode().put("object", "chat.completion")
-                            .put("model", context.deployment().providerModel());
-                    ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
-                    choice.putObject("message").put("role", "assistant").put("content", "echo: " + said);
-                    body.set("usage", new Usage(1, 2, 0, 0).toOpenAi());
-                    return new ModelResponse(body);
-                }
-
-                @Override public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
-                    throw ProviderAdapter.unsupported("streaming", context);
-                }
-            }
-            """;
-
     private static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
 
     @TempDir
@@ -53,9 +26,9 @@ class PluginFolderTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path build = Files.createDirectories(dir.resolve("build"));
         Files.copy(TestPluginJar.build(build, "acme-echo", ">=1.0.0 & <2.0.0", "acme.EchoProvider",
-                ECHO_SOURCE.formatted("echo"), true), plugins.resolve("acme-echo.jar"));
+                TestPluginJar.ECHO_SOURCE.formatted("echo", "echo"), true), plugins.resolve("acme-echo.jar"));
         Files.copy(TestPluginJar.build(build, "acme-future", ">=2.0.0 & <3.0.0", "acme.EchoProvider",
-                ECHO_SOURCE.formatted("future"), false), plugins.resolve("acme-future.jar"));
+                TestPluginJar.ECHO_SOURCE.formatted("future", "echo"), false), plugins.resolve("acme-future.jar"));
         try (RunningGateway gateway = RunningGateway.start(dir, """
                 model_list:
                   - {model_name: echo-model, litellm_params: {model: echo/v1}}

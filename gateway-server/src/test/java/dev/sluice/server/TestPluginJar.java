@@ -23,6 +23,41 @@ import javax.tools.ToolProvider;
  */
 final class TestPluginJar {
 
+    /**
+     * The source of {@code acme.EchoProvider}: it serves the provider named by the first
+     * placeholder and answers {@code "<second placeholder>: <what was said>"}; "slow" makes it
+     * take 1.5 s, to keep a call in flight.
+     */
+    static final String ECHO_SOURCE = """
+            package acme;
+
+            import com.fasterxml.jackson.databind.node.ObjectNode;
+            import dev.sluice.api.*;
+            import java.util.Set;
+
+            @org.pf4j.Extension
+            public final class EchoProvider implements ProviderAdapter {
+                @Override public Set<String> providers() { return Set.of("%s"); }
+
+                @Override public ModelResponse chat(ChatRequest request, ProviderContext context) {
+                    String said = request.messages().get(request.messages().size() - 1).path("content").asText();
+                    if (said.equals("slow")) {
+                        try { Thread.sleep(1500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    }
+                    ObjectNode body = context.json().createObjectNode().put("object", "chat.completion")
+                            .put("model", context.deployment().providerModel());
+                    ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
+                    choice.putObject("message").put("role", "assistant").put("content", "%s: " + said);
+                    body.set("usage", new Usage(1, 2, 0, 0).toOpenAi());
+                    return new ModelResponse(body);
+                }
+
+                @Override public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
+                    throw ProviderAdapter.unsupported("streaming", context);
+                }
+            }
+            """;
+
     private TestPluginJar() {
     }
 
