@@ -38,7 +38,8 @@ class DeploymentFilesIT {
     private static final Path DOCKER = ROOT.resolve("docker");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, String> SAMPLE_ENV = Map.of("LITELLM_MASTER_KEY", "sk-test", "DATABASE_URL",
-            "postgresql://u:p@db:5432/sluice", "REDIS_HOST", "redis", "OPENAI_API_KEY", "sk-x");
+            "postgresql://u:p@db:5432/sluice", "REDIS_HOST", "redis", "REDIS_PORT", "6379", "REDIS_PASSWORD", "p",
+            "OPENAI_API_KEY", "sk-x");
 
     @TempDir
     static Path dir;
@@ -116,7 +117,7 @@ class DeploymentFilesIT {
                 }
             }
         }
-        assertEquals(Set.of("Deployment", "Service", "ConfigMap", "Secret", "HorizontalPodAutoscaler", "Job"),
+        assertEquals(Set.of("Deployment", "Service", "ConfigMap", "Secret", "HorizontalPodAutoscaler", "Job", "Ingress"),
                 byKind.keySet());
         JsonNode deployment = byKind.get("Deployment");
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
@@ -126,8 +127,15 @@ class DeploymentFilesIT {
             String path = container.path(probe).path("httpGet").path("path").asText();
             assertEquals(200, gateway.get(path).statusCode(), probe + " " + path + " is served without a key");
         }
-        assertFalse(container.path("resources").path("requests").isMissingNode(), "resources are set");
-        assertFalse(container.path("resources").path("limits").path("memory").isMissingNode());
+        // The seed's operators' profile: 3 replicas scaled to 10, 500m/1Gi requested, 1000m/2Gi at most.
+        assertEquals(3, deployment.path("spec").path("replicas").asInt());
+        JsonNode resources = container.path("resources");
+        assertEquals("500m 1Gi 1000m 2Gi", String.join(" ", resources.path("requests").path("cpu").asText(),
+                resources.path("requests").path("memory").asText(), resources.path("limits").path("cpu").asText(),
+                resources.path("limits").path("memory").asText()));
+        JsonNode hpa = byKind.get("HorizontalPodAutoscaler").path("spec");
+        assertEquals(3, hpa.path("minReplicas").asInt());
+        assertEquals(10, hpa.path("maxReplicas").asInt());
         int containerPort = container.path("ports").get(0).path("containerPort").asInt();
         List<String> args = strings(container.path("args"));
         assertEquals(String.valueOf(containerPort), args.get(args.indexOf("--port") + 1));
@@ -143,7 +151,20 @@ class DeploymentFilesIT {
         ConfigLoader.parse(byKind.get("ConfigMap").path("data").path("config.yaml").asText(), SAMPLE_ENV);
         Set<String> secretKeys = new HashSet<>();
         byKind.get("Secret").path("stringData").fieldNames().forEachRemaining(secretKeys::add);
-        assertTrue(secretKeys.containsAll(Set.of("LITELLM_MASTER_KEY", "LITELLM_SALT_KEY", "DATABASE_URL")));
+        assertTrue(secretKeys.containsAll(Set.of("LITELLM_MASTER_KEY", "LITELLM_SALT_KEY", "DATABASE_URL", "REDIS_HOST",
+                "REDIS_PORT", "REDIS_PASSWORD")), "keys and PostgreSQL's and Redis's settings come from the Secret");
+        assertFalse(container.path("env").toString().contains("REDIS"), "no connection setting outside the Secret");
+
+        JsonNode ingress = byKind.get("Ingress");
+        JsonNode annotations = ingress.path("metadata").path("annotations");
+        assertEquals("100", annotations.path("nginx.ingress.kubernetes.io/limit-rps").asText());
+        assertEquals("5", annotations.path("nginx.ingress.kubernetes.io/limit-burst-multiplier").asText());
+        assertFalse(annotations.path("cert-manager.io/cluster-issuer").asText().isEmpty(), "TLS from cert-manager");
+        assertFalse(ingress.path("spec").path("tls").path(0).path("secretName").asText().isEmpty());
+        JsonNode backend = ingress.path("spec").path("rules").path(0).path("http").path("paths").path(0)
+                .path("backend").path("service");
+        assertEquals(service.path("metadata").path("name"), backend.path("name"));
+        assertEquals(service.path("spec").path("ports").get(0).path("name"), backend.path("port").path("name"));
         JsonNode job = byKind.get("Job").path("spec").path("template").path("spec").path("containers").get(0);
         assertTrue(strings(job.path("args")).contains("--migrate-only"), "the Job is the migration step");
         assertEquals(container.path("image"), job.path("image"), "the migration runs the release it prepares for");
