@@ -64,6 +64,7 @@ public final class SluiceServer implements AutoCloseable {
             JsonResponses responses = new JsonResponses(gateway.json());
             ErrorResponses errors = new ErrorResponses(responses);
             HttpRouting.Builder routing = HttpRouting.builder();
+            new CallerAddresses(config.general()).register(routing, errors);
             new HealthRoutes(gateway, responses, errors).register(routing);
             UiSessions sessions = new UiSessions(config.general().masterKey(), gateway.json(), java.time.Clock.systemUTC());
             AdminCallers callers = new AdminCallers(gateway.authenticator(), gateway.keyDirectory(), sessions);

@@ -160,7 +160,19 @@ public final class ConfigLoader {
         Optional<Secret> saltKey = Optional.ofNullable(env.get("LITELLM_SALT_KEY")).filter(key -> !key.isBlank())
                 .map(Secret::new);
         return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth,
-                noSpendLogs, storeModels, saltKey);
+                noSpendLogs, storeModels, saltKey, ipRanges(general.get("allowed_ips")),
+                ipRanges(general.get("trusted_proxies")));
+    }
+
+    private static IpRanges ipRanges(ConfigNode list) {
+        if (list.isAbsent()) {
+            return IpRanges.NONE;
+        }
+        List<String> entries = new ArrayList<>();
+        for (ConfigNode entry : list.list()) {
+            entries.add(entry.requiredText("an IP address or CIDR range"));
+        }
+        return IpRanges.parse(entries, list.path());
     }
 
     private static List<DeploymentConfig> modelList(ConfigNode list, Duration defaultTimeout,

@@ -16,10 +16,13 @@ import java.util.Optional;
  *                                    added, changed and deleted through {@code /model/new|update|delete}
  * @param saltKey                     {@code LITELLM_SALT_KEY}: the secret provider keys stored in the
  *                                    database are encrypted with; the master key when not set
+ * @param allowedIps                  {@code allowed_ips}: the only callers let in, when any is set
+ * @param trustedProxies              {@code trusted_proxies} (Sluice's): peers whose
+ *                                    {@code X-Forwarded-For} names the caller
  */
 public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> databaseUrl, long maxRequestBytes,
                               boolean disableAuthOnHealthEndpoint, boolean disableSpendLogs, boolean storeModelInDb,
-                              Optional<Secret> saltKey) {
+                              Optional<Secret> saltKey, IpRanges allowedIps, IpRanges trustedProxies) {
 
     /** The request size limit when {@code max_request_size_mb} is not set. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -29,6 +32,8 @@ public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> datab
         Objects.requireNonNull(masterKey, "masterKey");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(saltKey, "saltKey");
+        Objects.requireNonNull(allowedIps, "allowedIps");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         if (maxRequestBytes <= 0) {
             throw new ConfigException("general_settings.max_request_size_mb", "must be more than 0");
         }

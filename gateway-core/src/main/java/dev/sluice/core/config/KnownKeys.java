@@ -24,12 +24,12 @@ final class KnownKeys {
 
     static final Set<String> GENERAL_SUPPORTED = Set.of(
             "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs",
-            "require_auth_for_metrics_endpoint", "json_logs", "store_model_in_db");
+            "require_auth_for_metrics_endpoint", "json_logs", "store_model_in_db", "allowed_ips", "trusted_proxies");
     static final Set<String> GENERAL_NOT_YET = Set.of(
             "alerting", "alerting_threshold", "alert_types", "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "allowed_routes", "public_routes", "admin_only_routes",
             "enforce_user_param", "background_health_checks", "health_check_interval", "health_check_details",
-            "ui_access_mode", "allowed_ips", "custom_auth", "max_response_size_mb",
+            "ui_access_mode", "custom_auth", "max_response_size_mb",
             "disable_master_key_return", "disable_reset_budget", "disable_adding_master_key_hash_to_db",
             "enable_jwt_auth", "litellm_jwtauth", "proxy_budget_rescheduler_min_time",
             "proxy_budget_rescheduler_max_time", "use_redis_transaction_buffer", "allow_requests_on_db_unavailable",
