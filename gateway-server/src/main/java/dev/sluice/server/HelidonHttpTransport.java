@@ -37,14 +37,22 @@ import java.util.Optional;
 final class HelidonHttpTransport implements HttpTransport {
 
     private final WebClient client;
+    private final UpstreamTlsSettings tls;
 
     HelidonHttpTransport() {
-        this.client = WebClient.builder()
+        this(UpstreamTlsSettings.defaults());
+    }
+
+    /** @param tls the TLS of every upstream, and of the origins whose deployments set their own */
+    HelidonHttpTransport(UpstreamTlsSettings tls) {
+        this.tls = tls;
+        var builder = WebClient.builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(false)
                 .socketOptions(options -> options.tcpNoDelay(true).socketKeepAlive(true))
-                .connectionCacheSize(512)
-                .build();
+                .connectionCacheSize(512);
+        tls.everyUpstream().ifPresent(builder::tls);
+        this.client = builder.build();
     }
 
     @Override
@@ -117,6 +125,7 @@ final class HelidonHttpTransport implements HttpTransport {
         HttpClientRequest call = client.method(Method.create(request.method()))
                 .readTimeout(request.timeout());
         URI target = request.uri();
+        tls.forUri(target).ifPresent(call::tls);
         if (target.getRawPath() != null && target.getRawPath().indexOf('%') >= 0) {
             // Helidon decodes a URI's path and encodes it again, turning %3A into ':' and %2F into
             // '/'; a plugin's path must reach the upstream exactly as written (SigV4 signs it). With

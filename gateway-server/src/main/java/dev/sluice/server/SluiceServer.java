@@ -58,7 +58,8 @@ public final class SluiceServer implements AutoCloseable {
         if (config.observability().jsonLogs()) {
             JsonLogFormatter.install();
         }
-        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(), new HelidonHttpTransport(),
+        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(),
+                new HelidonHttpTransport(UpstreamTlsSettings.of(config)),
                 tracing);
         try {
             JsonResponses responses = new JsonResponses(gateway.json());

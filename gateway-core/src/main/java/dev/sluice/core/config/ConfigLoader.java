@@ -98,7 +98,8 @@ public final class ConfigLoader {
         return new GatewayConfig(models, general(root.get("general_settings"), env), router, cache,
                 redisTarget(root.get("router_settings"), cache, env), timeout,
                 ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
-                notices);
+                UpstreamTls.read(root.get("litellm_settings"), Optional.ofNullable(env.get("SSL_CERT_FILE"))
+                        .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))), notices);
     }
 
     /** See {@link RedisTarget}: the router's Redis, else the cache's, else the environment's. */
@@ -242,7 +243,8 @@ public final class ConfigLoader {
         return new DeploymentConfig(deployment, params.get("rpm").wholeNumber().or(() -> entry.get("rpm").wholeNumber())
                 .orElse(0L), params.get("tpm").wholeNumber().or(() -> entry.get("tpm").wholeNumber()).orElse(0L),
                 params.get("weight").nonNegative().orElse(1.0),
-                maxRetries, params.get("order").wholeNumber().map(Long::intValue).orElse(Integer.MAX_VALUE));
+                maxRetries, params.get("order").wholeNumber().map(Long::intValue).orElse(Integer.MAX_VALUE),
+                UpstreamTls.read(params, Optional.empty()));
     }
 
     /**

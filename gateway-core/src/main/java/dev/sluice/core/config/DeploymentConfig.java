@@ -14,13 +14,15 @@ import java.util.OptionalInt;
  * @param weight     {@code weight} for weighted routing, 1 unless set
  * @param maxRetries {@code max_retries}, if set
  * @param order      {@code order}: lower is tried first, {@link Integer#MAX_VALUE} unless set
+ * @param tls        its own {@code ssl_verify}/{@code ssl_certfile}/{@code ssl_keyfile}, if any
  */
 public record DeploymentConfig(Deployment deployment, long rpm, long tpm, double weight, OptionalInt maxRetries,
-                               int order) {
+                               int order, UpstreamTls tls) {
 
     /** @throws NullPointerException if a part is null */
     public DeploymentConfig {
         Objects.requireNonNull(deployment, "deployment");
         Objects.requireNonNull(maxRetries, "maxRetries");
+        Objects.requireNonNull(tls, "tls");
     }
 }

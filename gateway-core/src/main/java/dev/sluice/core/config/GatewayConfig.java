@@ -18,13 +18,15 @@ import java.util.Optional;
  * @param observability   traces, metrics and logs
  * @param modelEntries    reads a model added at run time as a {@code model_list} entry, with this
  *                        config's defaults and environment
+ * @param upstreamTls     how calls to every upstream check TLS ({@code litellm_settings.ssl_verify},
+ *                        {@code SSL_CERT_FILE}, {@code REQUESTS_CA_BUNDLE}); deployments may say otherwise
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
  */
 public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings general, RouterSettings router, CacheSettings cache,
                             Optional<RedisTarget> sharedRedis,
                             Duration requestTimeout, ObservabilitySettings observability,
-                            ModelEntryReader modelEntries, List<String> notices) {
+                            ModelEntryReader modelEntries, UpstreamTls upstreamTls, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
@@ -36,6 +38,7 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(modelEntries, "modelEntries");
+        Objects.requireNonNull(upstreamTls, "upstreamTls");
         notices = List.copyOf(notices);
     }
 }

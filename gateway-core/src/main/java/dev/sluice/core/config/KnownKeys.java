@@ -20,7 +20,7 @@ final class KnownKeys {
     /** litellm_params the gateway consumes; every other key goes to the provider plugin. */
     static final Set<String> LITELLM_PARAMS_CONSUMED = Set.of(
             "model", "api_base", "api_key", "api_version", "timeout", "stream_timeout", "max_retries", "rpm",
-            "tpm", "weight", "extra_headers", "order");
+            "tpm", "weight", "extra_headers", "order", "ssl_verify", "ssl_certfile", "ssl_keyfile");
 
     static final Set<String> GENERAL_SUPPORTED = Set.of(
             "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs",
@@ -43,9 +43,10 @@ final class KnownKeys {
             "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks", "allowed_fails",
             "cooldown_time", "max_fallbacks", "retry_policy", "model_group_alias", "retry_after",
             "allowed_fails_policy", "model_group_retry_policy", "disable_cooldowns", "enable_pre_call_checks",
-            "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint");
+            "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint", "ssl_verify",
+            "ssl_certfile", "ssl_keyfile");
     static final Set<String> LITELLM_NOT_YET = Set.of(
-            "failure_callback", "service_callback", "set_verbose", "ssl_verify", "max_budget", "budget_duration",
+            "failure_callback", "service_callback", "set_verbose", "max_budget", "budget_duration",
             "turn_off_message_logging", "redact_user_api_key_info",
             "redact_messages_in_exceptions", "telemetry", "modify_params", "enable_preview_features",
             "default_team_settings", "default_key_generate_params",
