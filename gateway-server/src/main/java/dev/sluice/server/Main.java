@@ -60,8 +60,8 @@ public final class Main {
         try {
             SluiceServer server = SluiceServer.start(options, System.getenv());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
-            System.out.println("Sluice listening on http://" + options.host() + ":" + server.port()
-                    + " (OpenAI base URL: http://localhost:" + server.port() + "/v1)");
+            System.out.println("Sluice listening on " + server.scheme() + "://" + options.host() + ":" + server.port()
+                    + " (OpenAI base URL: " + server.scheme() + "://localhost:" + server.port() + "/v1)");
         } catch (ConfigException e) {
             System.err.println("sluice: invalid config " + options.config() + ": " + e.getMessage());
             System.exit(1);

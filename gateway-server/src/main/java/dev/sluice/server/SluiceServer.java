@@ -89,19 +89,29 @@ public final class SluiceServer implements AutoCloseable {
                     null, null, null, null)));
             routing.error(GatewayException.class, (req, res, e) -> errors.send(res, e));
             routing.error(Exception.class, (req, res, e) -> errors.send(res, ErrorResponses.internal(e)));
-            WebServer server = WebServer.builder()
+            var builder = WebServer.builder()
                     .host(options.host())
                     .port(options.port())
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
                     .shutdownGracePeriod(Duration.ofSeconds(5))
-                    .routing(routing)
-                    .build()
-                    .start();
+                    .routing(routing);
+            // HTTPS from the gateway itself, for sites without an ingress; HTTP/2 is negotiated
+            // (ALPN) with clients that offer it, over TLS or as h2c.
+            config.general().serverTls().ifPresent(tls -> builder.tls(io.helidon.common.tls.Tls.builder()
+                    .privateKey(Pem.privateKey(tls.keyFile(), "general_settings.ssl_keyfile_path"))
+                    .privateKeyCertChain(Pem.certificates(tls.certFile(), "general_settings.ssl_certfile_path"))
+                    .build()));
+            WebServer server = builder.build().start();
             return new SluiceServer(gateway, server);
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
         }
+    }
+
+    /** @return {@code https} when the gateway serves TLS itself, else {@code http} */
+    public String scheme() {
+        return gateway.config().general().serverTls().isPresent() ? "https" : "http";
     }
 
     /** @return the port the server listens on */

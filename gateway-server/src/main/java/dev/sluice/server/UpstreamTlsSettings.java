@@ -1,23 +1,11 @@
 package dev.sluice.server;
 
-import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.DeploymentConfig;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.config.UpstreamTls;
 import io.helidon.common.tls.Tls;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,48 +96,12 @@ final class UpstreamTlsSettings {
         if (settings.verificationOff()) {
             builder.trustAll(true).endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE);
         } else if (settings.caBundle().isPresent()) {
-            builder.trust(certificates(settings.caBundle().get(), where));
+            builder.trust(Pem.certificates(settings.caBundle().get(), where));
         }
         if (settings.certFile().isPresent()) {
-            builder.privateKeyCertChain(certificates(settings.certFile().get(), where))
-                    .privateKey(privateKey(settings.keyFile().orElseThrow(), where));
+            builder.privateKeyCertChain(Pem.certificates(settings.certFile().get(), where))
+                    .privateKey(Pem.privateKey(settings.keyFile().orElseThrow(), where));
         }
         return builder.build();
-    }
-
-    private static List<X509Certificate> certificates(Path pem, String where) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<X509Certificate> certificates = new ArrayList<>();
-            CertificateFactory.getInstance("X.509").generateCertificates(in)
-                    .forEach(certificate -> certificates.add((X509Certificate) certificate));
-            if (certificates.isEmpty()) {
-                throw new ConfigException(where, pem + " holds no PEM certificate");
-            }
-            return certificates;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(where, "cannot read the certificates in " + pem + ": " + e.getMessage());
-        }
-    }
-
-    /** A PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), RSA or EC. */
-    private static PrivateKey privateKey(Path pem, String where) {
-        try {
-            String text = Files.readString(pem);
-            if (!text.contains("BEGIN PRIVATE KEY")) {
-                throw new ConfigException(where, pem + " is not a PKCS#8 PEM key (BEGIN PRIVATE KEY); convert it with "
-                        + "openssl pkcs8 -topk8 -nocrypt");
-            }
-            byte[] der = Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z ]+-----", ""));
-            for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-                try {
-                    return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-                } catch (GeneralSecurityException tryNext) {
-                    // not this algorithm
-                }
-            }
-            throw new ConfigException(where, pem + " holds a key of no supported algorithm (RSA, EC, Ed25519)");
-        } catch (IOException e) {
-            throw new ConfigException(where, "cannot read " + pem + ": " + e.getMessage());
-        }
     }
 }

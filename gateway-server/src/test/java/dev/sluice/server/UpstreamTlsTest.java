@@ -14,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -49,15 +46,11 @@ class UpstreamTlsTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        serverStore = keyPair("upstream", "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost");
-        serverCa = export(serverStore, "upstream");
-        clientStore = keyPair("client", "CN=sluice-client", null);
-        clientCert = export(clientStore, "client");
-        KeyStore store = load(clientStore);
-        PrivateKey key = (PrivateKey) store.getKey("client", "changeit".toCharArray());
-        clientKey = Files.writeString(dir.resolve("client-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        serverStore = TestCertificates.keyPair(dir, "upstream", "CN=127.0.0.1", "ip:127.0.0.1,dns:localhost");
+        serverCa = TestCertificates.certificatePem(serverStore, "upstream");
+        clientStore = TestCertificates.keyPair(dir, "client", "CN=sluice-client", null);
+        clientCert = TestCertificates.certificatePem(clientStore, "client");
+        clientKey = TestCertificates.privateKeyPem(clientStore, "client");
     }
 
     @Test
@@ -103,10 +96,10 @@ class UpstreamTlsTest {
 
         static Upstream start(boolean wantClientCertificate) throws Exception {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(load(serverStore), "changeit".toCharArray());
+            keys.init(TestCertificates.load(serverStore), TestCertificates.PASSWORD.toCharArray());
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
-            trusted.setCertificateEntry("client", load(clientStore).getCertificate("client"));
+            trusted.setCertificateEntry("client", TestCertificates.load(clientStore).getCertificate("client"));
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -140,45 +133,6 @@ class UpstreamTlsTest {
         @Override
         public void close() {
             server.stop(0);
-        }
-    }
-
-    private static Path keyPair(String alias, String name, String san) throws Exception {
-        Path store = dir.resolve(alias + ".p12");
-        List<String> command = new java.util.ArrayList<>(List.of(keytool(), "-genkeypair", "-alias", alias,
-                "-keyalg", "RSA", "-keysize", "2048", "-dname", name, "-validity", "2", "-keystore", store.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit"));
-        if (san != null) {
-            command.addAll(List.of("-ext", san));
-        }
-        run(command);
-        return store;
-    }
-
-    private static Path export(Path store, String alias) throws Exception {
-        Path pem = dir.resolve(alias + ".pem");
-        run(List.of(keytool(), "-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-storepass",
-                "changeit", "-file", pem.toString()));
-        return pem;
-    }
-
-    private static KeyStore load(Path store) throws Exception {
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keyStore.load(in, "changeit".toCharArray());
-        }
-        return keyStore;
-    }
-
-    private static String keytool() {
-        return Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    }
-
-    private static void run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
         }
     }
 }

@@ -162,7 +162,25 @@ public final class ConfigLoader {
                 .map(Secret::new);
         return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth,
                 noSpendLogs, storeModels, saltKey, ipRanges(general.get("allowed_ips")),
-                ipRanges(general.get("trusted_proxies")));
+                ipRanges(general.get("trusted_proxies")), serverTls(general, env));
+    }
+
+    private static Optional<GeneralSettings.ServerTls> serverTls(ConfigNode general, Map<String, String> env) {
+        Optional<String> cert = general.get("ssl_certfile_path").text()
+                .or(() -> Optional.ofNullable(env.get("SSL_CERTFILE_PATH"))).filter(path -> !path.isBlank());
+        Optional<String> key = general.get("ssl_keyfile_path").text()
+                .or(() -> Optional.ofNullable(env.get("SSL_KEYFILE_PATH"))).filter(path -> !path.isBlank());
+        if (cert.isPresent() != key.isPresent()) {
+            throw general.get(cert.isPresent() ? "ssl_keyfile_path" : "ssl_certfile_path").invalid(
+                    "HTTPS needs both ssl_certfile_path and ssl_keyfile_path");
+        }
+        for (String name : List.of("ssl_certfile_path", "ssl_keyfile_path")) {
+            Optional<String> path = name.startsWith("ssl_cert") ? cert : key;
+            if (path.isPresent() && !java.nio.file.Files.isReadable(Path.of(path.get()))) {
+                throw general.get(name).invalid("cannot read " + path.get());
+            }
+        }
+        return cert.map(path -> new GeneralSettings.ServerTls(Path.of(path), Path.of(key.orElseThrow())));
     }
 
     private static IpRanges ipRanges(ConfigNode list) {

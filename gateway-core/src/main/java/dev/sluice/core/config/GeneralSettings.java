@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param allowedIps                  {@code allowed_ips}: the only callers let in, when any is set
  * @param trustedProxies              {@code trusted_proxies} (Sluice's): peers whose
  *                                    {@code X-Forwarded-For} names the caller
+ * @param serverTls                   {@code ssl_certfile_path} and {@code ssl_keyfile_path} (PEM): the
+ *                                    certificate chain and key to serve HTTPS with, if given
  */
 public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> databaseUrl, long maxRequestBytes,
                               boolean disableAuthOnHealthEndpoint, boolean disableSpendLogs, boolean storeModelInDb,
-                              Optional<Secret> saltKey, IpRanges allowedIps, IpRanges trustedProxies) {
+                              Optional<Secret> saltKey, IpRanges allowedIps, IpRanges trustedProxies,
+                              Optional<ServerTls> serverTls) {
 
     /** The request size limit when {@code max_request_size_mb} is not set. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -34,8 +37,18 @@ public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> datab
         Objects.requireNonNull(saltKey, "saltKey");
         Objects.requireNonNull(allowedIps, "allowedIps");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(serverTls, "serverTls");
         if (maxRequestBytes <= 0) {
             throw new ConfigException("general_settings.max_request_size_mb", "must be more than 0");
         }
+    }
+
+    /**
+     * The gateway's own certificate, for sites without an ingress to end TLS.
+     *
+     * @param certFile the certificate chain, PEM
+     * @param keyFile  its private key, PKCS#8 PEM
+     */
+    public record ServerTls(java.nio.file.Path certFile, java.nio.file.Path keyFile) {
     }
 }
