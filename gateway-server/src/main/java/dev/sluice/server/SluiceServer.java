@@ -7,6 +7,7 @@ import dev.sluice.core.telemetry.Tracing;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,10 +20,12 @@ public final class SluiceServer implements AutoCloseable {
 
     private final Gateway gateway;
     private final WebServer server;
+    private final RouteTable routeTable;
 
-    private SluiceServer(Gateway gateway, WebServer server) {
+    private SluiceServer(Gateway gateway, WebServer server, RouteTable routeTable) {
         this.gateway = gateway;
         this.server = server;
+        this.routeTable = routeTable;
     }
 
     /**
@@ -65,16 +68,18 @@ public final class SluiceServer implements AutoCloseable {
             JsonResponses responses = new JsonResponses(gateway.json());
             ErrorResponses errors = new ErrorResponses(responses);
             HttpRouting.Builder routing = HttpRouting.builder();
+            RouteTable routeTable = new RouteTable();
             new CallerAddresses(config.general()).register(routing, errors);
-            new HealthRoutes(gateway, responses, errors).register(routing);
+            HttpRules rules = routeTable.recording(routing);
+            new HealthRoutes(gateway, responses, errors).register(rules);
             UiSessions sessions = new UiSessions(config.general().masterKey(), gateway.json(), java.time.Clock.systemUTC());
             AdminCallers callers = new AdminCallers(gateway.authenticator(), gateway.keyDirectory(), sessions);
-            new InfoRoutes(gateway, responses, errors, callers).register(routing);
-            new ModelRoutes(gateway, errors).register(routing);
-            new MessagesRoutes(gateway, responses).register(routing);
-            new MetricsRoutes(gateway, errors).register(routing);
-            new UiRoutes(gateway, sessions, callers, responses, errors, environment).register(routing);
-            AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, routing, callers);
+            new InfoRoutes(gateway, responses, errors, callers).register(rules);
+            new ModelRoutes(gateway, errors).register(rules);
+            new MessagesRoutes(gateway, responses).register(rules);
+            new MetricsRoutes(gateway, errors).register(rules);
+            new UiRoutes(gateway, sessions, callers, responses, errors, environment).register(rules);
+            AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, rules, callers);
             new KeyRoutes(gateway.governance(), gateway.json()).register(admin);
             new TeamRoutes(gateway.governance()).register(admin);
             new UserRoutes(gateway.governance(), gateway.json()).register(admin);
@@ -83,6 +88,7 @@ public final class SluiceServer implements AutoCloseable {
             new SpendRoutes(gateway).register(admin);
             new StoredModelRoutes(gateway.storedModels()).register(admin);
             new PluginRoutes(gateway).register(admin);
+            new DocsRoutes(errors).register(rules);
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
                     "No route for " + req.prologue().method().text() + " " + req.path().path()
                             + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",
@@ -102,7 +108,7 @@ public final class SluiceServer implements AutoCloseable {
                     .privateKeyCertChain(Pem.certificates(tls.certFile(), "general_settings.ssl_certfile_path"))
                     .build()));
             WebServer server = builder.build().start();
-            return new SluiceServer(gateway, server);
+            return new SluiceServer(gateway, server, routeTable);
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
@@ -112,6 +118,11 @@ public final class SluiceServer implements AutoCloseable {
     /** @return {@code https} when the gateway serves TLS itself, else {@code http} */
     public String scheme() {
         return gateway.config().general().serverTls().isPresent() ? "https" : "http";
+    }
+
+    /** @return every route served, as {@code METHOD /path} */
+    java.util.Set<String> routes() {
+        return routeTable.routes();
     }
 
     /** @return the port the server listens on */

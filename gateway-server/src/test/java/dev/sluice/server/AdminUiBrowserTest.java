@@ -209,6 +209,17 @@ class AdminUiBrowserTest {
         browser.click("#close-dialog");
     }
 
+    @Test
+    void theApiReferenceRendersFromTheGatewayAlone() throws Exception {
+        browser.open(gateway.uri("/docs"));
+        browser.textWhen(".swagger-ui .info .title", text -> text.startsWith("Sluice"), "the reference's title");
+        browser.textWhen(".swagger-ui", text -> text.contains("/v1/chat/completions") && text.contains("/key/generate"),
+                "the documented routes");
+        browser.screenshot(SCREENSHOTS.resolve("api-reference.png"));
+        String console = browser.console();
+        assertFalse(console.contains("SEVERE"), "the reference logged errors (a file it could not load?): " + console);
+    }
+
     private static void logInAsAdmin() {
         openLoggedOut();
         browser.type("#login-key", MASTER_KEY);
