@@ -50,6 +50,14 @@ class OpenApiTest {
         unserved.removeAll(registered);
         assertEquals(Set.of(), undocumented, "routes the OpenAPI document lacks");
         assertEquals(Set.of(), unserved, "documented routes the server does not have");
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile("\"\\$ref\":\"#/components/(\\w+)/(\\w+)\"")
+                .matcher(document.toString());
+        int references = 0;
+        while (refs.find()) {
+            assertTrue(document.path("components").path(refs.group(1)).has(refs.group(2)), "dangling " + refs.group());
+            references++;
+        }
+        assertTrue(references > 100, "the operations refer to the shared schemas: " + references);
         for (JsonNode path : document.path("paths")) {
             for (JsonNode operation : path) {
                 assertTrue(!operation.path("summary").asText().isBlank() && operation.has("responses"),
