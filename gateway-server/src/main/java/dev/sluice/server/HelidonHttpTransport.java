@@ -37,7 +37,7 @@ import java.util.Optional;
 final class HelidonHttpTransport implements HttpTransport {
 
     private final WebClient client;
-    private final UpstreamTlsSettings tls;
+    private volatile UpstreamTlsSettings tls;
 
     HelidonHttpTransport() {
         this(UpstreamTlsSettings.defaults());
@@ -53,6 +53,11 @@ final class HelidonHttpTransport implements HttpTransport {
                 .connectionCacheSize(512);
         tls.everyUpstream().ifPresent(builder::tls);
         this.client = builder.build();
+    }
+
+    /** Uses new per-origin settings from now on (the model list changed); the every-upstream ones stay. */
+    void useTls(UpstreamTlsSettings settings) {
+        this.tls = settings;
     }
 
     @Override

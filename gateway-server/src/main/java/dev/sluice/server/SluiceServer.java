@@ -18,6 +18,8 @@ import java.util.Map;
 /** The running gateway: config, plugins and the Helidon server, started and stopped together. */
 public final class SluiceServer implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SluiceServer.class);
+
     private final Gateway gateway;
     private final WebServer server;
     private final RouteTable routeTable;
@@ -61,9 +63,17 @@ public final class SluiceServer implements AutoCloseable {
         if (config.observability().jsonLogs()) {
             JsonLogFormatter.install();
         }
-        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(),
-                new HelidonHttpTransport(UpstreamTlsSettings.of(config)),
-                tracing);
+        HelidonHttpTransport transport = new HelidonHttpTransport(UpstreamTlsSettings.of(config));
+        Gateway gateway = Gateway.start(config, options.pluginsDir(), options.dataDir(), transport, tracing);
+        // Models stored at run time may bring TLS settings of their own for their upstreams.
+        gateway.catalog().onModelsChanged(models -> {
+            try {
+                transport.useTls(UpstreamTlsSettings.of(config.upstreamTls(), models));
+            } catch (dev.sluice.core.config.ConfigException e) {
+                LOG.error("The new models' TLS settings cannot be used ({}); their upstreams keep the previous ones",
+                        e.getMessage());
+            }
+        });
         try {
             JsonResponses responses = new JsonResponses(gateway.json());
             ErrorResponses errors = new ErrorResponses(responses);

@@ -38,11 +38,19 @@ final class UpstreamTlsSettings {
 
     /** @throws ConfigException when a bundle, certificate or key cannot be read */
     static UpstreamTlsSettings of(GatewayConfig config) {
-        UpstreamTls global = config.upstreamTls();
+        return of(config.upstreamTls(), config.modelList());
+    }
+
+    /**
+     * @param global the settings for every upstream
+     * @param models the deployments, whose own settings apply to their origins
+     * @throws ConfigException when a bundle, certificate or key cannot be read
+     */
+    static UpstreamTlsSettings of(UpstreamTls global, List<DeploymentConfig> models) {
         Map<String, Tls> byOrigin = new HashMap<>();
         Map<String, String> originOwner = new HashMap<>();
         List<String> unverified = new ArrayList<>();
-        for (DeploymentConfig model : config.modelList()) {
+        for (DeploymentConfig model : models) {
             Optional<String> base = model.deployment().apiBase().filter(url -> url.startsWith("https:"));
             UpstreamTls own = model.tls();
             boolean off = own.verify().map(verify -> !verify).orElse(global.verificationOff());

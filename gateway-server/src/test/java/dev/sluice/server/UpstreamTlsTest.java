@@ -68,6 +68,22 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void aModelStoredAtRunTimeBringsItsOwnCaBundle() throws Exception {
+        try (Upstream upstream = Upstream.start(false);
+             RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("stored")), """
+                     general_settings: {master_key: %s, store_model_in_db: true}
+                     """.formatted(MASTER_KEY))) {
+            HttpResponse<String> added = gateway.postWithMasterKey("/model/new", """
+                    {"model_name": "m", "litellm_params": {"model": "openai/gpt-4o-mini", "api_key": "sk-x",
+                     "api_base": "https://127.0.0.1:%d/v1", "ssl_verify": "%s"}}
+                    """.formatted(upstream.port(), serverCa));
+            assertEquals(200, added.statusCode(), added.body());
+            HttpResponse<String> answer = gateway.postWithMasterKey("/v1/chat/completions", CHAT);
+            assertEquals(200, answer.statusCode(), answer.body());
+        }
+    }
+
+    @Test
     void anUpstreamThatWantsAClientCertificateGetsTheDeployments() throws Exception {
         try (Upstream upstream = Upstream.start(true)) {
             String trusted = ", ssl_verify: \"" + serverCa + "\"";

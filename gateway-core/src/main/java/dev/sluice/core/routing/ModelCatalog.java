@@ -24,6 +24,7 @@ public final class ModelCatalog {
     private final Map<String, GroupAlias> aliases;
     private final DeploymentFacts facts;
     private volatile CatalogSnapshot current;
+    private volatile java.util.function.Consumer<List<DeploymentConfig>> modelsChanged = models -> { };
 
     /** A catalog without aliases or price facts. */
     public ModelCatalog(List<DeploymentConfig> modelList, List<ProviderAdapter> adapters) {
@@ -68,12 +69,21 @@ public final class ModelCatalog {
         rebuild(modelList, List.copyOf(adapters));
     }
 
+    /** @param listener told the model list after each change of it (models stored or deleted at run time) */
+    public void onModelsChanged(java.util.function.Consumer<List<DeploymentConfig>> listener) {
+        this.modelsChanged = listener;
+    }
+
     private void rebuild(List<DeploymentConfig> models, List<ProviderAdapter> providers) {
         Map<String, DeploymentLoad> loads = new HashMap<>();
         current.deployments().forEach(served -> loads.put(served.config().deployment().id(), served.load()));
         current = new CatalogSnapshot(models, providers, aliases, facts, loads);
+        boolean listChanged = !models.equals(modelList);
         modelList = models;
         adapters = providers;
+        if (listChanged) {
+            modelsChanged.accept(models);
+        }
     }
 
     /**
