@@ -8,7 +8,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code general_settings.allowed_ips}: callers from other addresses get a 403 on every route
@@ -18,8 +17,6 @@ import java.util.Set;
  * peer is ignored: it is whatever the caller chose to write.
  */
 final class CallerAddresses {
-
-    private static final Set<String> PROBES = Set.of("/health/liveliness", "/health/liveness", "/health/readiness");
 
     private final IpRanges allowed;
     private final IpRanges trustedProxies;
@@ -36,7 +33,7 @@ final class CallerAddresses {
         }
         routing.addFilter((chain, req, res) -> {
             String caller = of(req);
-            if (PROBES.contains(req.path().path()) || allowed.contains(caller)) {
+            if (HealthRoutes.PROBES.contains(req.path().path()) || allowed.contains(caller)) {
                 chain.proceed();
                 return;
             }

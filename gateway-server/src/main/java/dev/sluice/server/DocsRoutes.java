@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * The API reference: {@code GET /openapi.json} (OpenAPI 3.1, kept to the routes by a test) and
@@ -41,24 +40,22 @@ final class DocsRoutes {
             """;
 
     private final ErrorResponses errors;
-    private final Map<String, byte[]> files;
 
     DocsRoutes(ErrorResponses errors) {
         this.errors = errors;
-        this.files = Map.of(
-                "openapi.json", read("dev/sluice/server/openapi.json"),
-                "swagger-ui-bundle.js", read(SWAGGER + "swagger-ui-bundle.js"),
-                "swagger-ui.css", read(SWAGGER + "swagger-ui.css"));
     }
 
+    // The files are read when asked for, not held: the reference is opened now and then, and
+    // Swagger UI's bundle is over a megabyte the gateway need not carry for it.
     void register(HttpRules rules) {
-        rules.get("/openapi.json", (req, res) -> send(res, "application/json", files.get("openapi.json")));
+        rules.get("/openapi.json", (req, res) -> send(res, "application/json", read("dev/sluice/server/openapi.json")));
         rules.get("/docs", (req, res) -> send(res, "text/html; charset=utf-8", PAGE.getBytes(StandardCharsets.UTF_8)));
         rules.get("/docs/start.js", (req, res) -> send(res, "text/javascript; charset=utf-8",
                 START.getBytes(StandardCharsets.UTF_8)));
         rules.get("/docs/swagger-ui-bundle.js", (req, res) -> send(res, "text/javascript; charset=utf-8",
-                files.get("swagger-ui-bundle.js")));
-        rules.get("/docs/swagger-ui.css", (req, res) -> send(res, "text/css; charset=utf-8", files.get("swagger-ui.css")));
+                read(SWAGGER + "swagger-ui-bundle.js")));
+        rules.get("/docs/swagger-ui.css", (req, res) -> send(res, "text/css; charset=utf-8",
+                read(SWAGGER + "swagger-ui.css")));
     }
 
     private void send(ServerResponse res, String type, byte[] content) {

@@ -19,6 +19,12 @@ import java.util.List;
  */
 final class HealthRoutes {
 
+    static final String LIVELINESS = "/health/liveliness";
+    static final String LIVENESS = "/health/liveness";
+    static final String READINESS = "/health/readiness";
+    /** The probes an orchestrator calls: public, and exempt from {@code allowed_ips}. */
+    static final java.util.Set<String> PROBES = java.util.Set.of(LIVELINESS, LIVENESS, READINESS);
+
     private final Gateway gateway;
     private final JsonResponses responses;
     private final ErrorResponses errors;
@@ -30,9 +36,9 @@ final class HealthRoutes {
     }
 
     void register(HttpRules rules) {
-        rules.get("/health/liveliness", this::alive);
-        rules.get("/health/liveness", this::alive);
-        rules.get("/health/readiness", this::readiness);
+        rules.get(LIVELINESS, this::alive);
+        rules.get(LIVENESS, this::alive);
+        rules.get(READINESS, this::readiness);
         rules.get("/health", this::health);
     }
 

@@ -42,6 +42,7 @@ final class LoadedPlugin {
     private final PluginStatus status;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<ProviderAdapter> adapters;
+    private Boolean wiredAtStartUp; // asked for only when the folder changes; then kept
 
     private LoadedPlugin(Path source, FileStamp stamp, Path copy, DefaultPluginManager manager, PluginStatus status) {
         this.source = source;
@@ -134,9 +135,12 @@ final class LoadedPlugin {
     }
 
     /** @return whether it has extensions the gateway wires only at start-up (auth, cache, routing, filters) */
-    boolean wiredAtStartUp() {
-        return !extensions(AuthStrategy.class).isEmpty() || !extensions(CacheBackend.class).isEmpty()
-                || !extensions(RoutingPolicy.class).isEmpty() || !extensions(GatewayFilter.class).isEmpty();
+    synchronized boolean wiredAtStartUp() {
+        if (wiredAtStartUp == null) { // PF4J makes new extension instances each time it is asked
+            wiredAtStartUp = !extensions(AuthStrategy.class).isEmpty() || !extensions(CacheBackend.class).isEmpty()
+                    || !extensions(RoutingPolicy.class).isEmpty() || !extensions(GatewayFilter.class).isEmpty();
+        }
+        return wiredAtStartUp;
     }
 
     /** @return the extensions of a type, if the plugin started */

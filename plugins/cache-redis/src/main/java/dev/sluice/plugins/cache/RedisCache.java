@@ -11,6 +11,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -119,38 +120,14 @@ public final class RedisCache implements CacheBackend {
     }
 
     /** The few commands this cache needs, over a single node's or a cluster's connection. */
-    private record Commands(StatefulConnection<String, byte[]> connection, Sync sync) {
-
-        interface Sync {
-            byte[] get(String key);
-
-            void set(String key, byte[] value, SetArgs args);
-
-            void del(String key);
-        }
+    private record Commands(StatefulConnection<String, byte[]> connection, RedisClusterCommands<String, byte[]> sync) {
 
         static Commands single(RedisClient client, Duration timeout) {
             client.setOptions(ClientOptions.builder().socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
                     .timeoutOptions(TimeoutOptions.enabled(timeout))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
             var connection = client.connect(CODEC);
-            var sync = connection.sync();
-            return new Commands(connection, new Sync() {
-                @Override
-                public byte[] get(String key) {
-                    return sync.get(key);
-                }
-
-                @Override
-                public void set(String key, byte[] value, SetArgs args) {
-                    sync.set(key, value, args);
-                }
-
-                @Override
-                public void del(String key) {
-                    sync.del(key);
-                }
-            });
+            return new Commands(connection, connection.sync()); // a node's commands are a cluster's and more
         }
 
         static Commands cluster(RedisClusterClient client, Duration timeout) {
@@ -159,23 +136,7 @@ public final class RedisCache implements CacheBackend {
                     .timeoutOptions(TimeoutOptions.enabled(timeout))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
             var connection = client.connect(CODEC);
-            var sync = connection.sync();
-            return new Commands(connection, new Sync() {
-                @Override
-                public byte[] get(String key) {
-                    return sync.get(key);
-                }
-
-                @Override
-                public void set(String key, byte[] value, SetArgs args) {
-                    sync.set(key, value, args);
-                }
-
-                @Override
-                public void del(String key) {
-                    sync.del(key);
-                }
-            });
+            return new Commands(connection, connection.sync());
         }
 
         boolean isOpen() {
