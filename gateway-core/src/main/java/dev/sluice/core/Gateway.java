@@ -152,7 +152,7 @@ public final class Gateway implements AutoCloseable {
         config.notices().forEach(notice -> LOG.warn("Config {}", notice));
         ObjectMapper json = jsonMapper(config.general().maxRequestBytes());
         Database database = Database.open(config.general().databaseUrl(), dataDir);
-        SpendLedger spend = new SpendLedger(database, dataDir.resolve("spend-journal.jsonl"), 100_000,
+        SpendLedger spend = new SpendLedger(database, dataDir.resolve("spend-journal"),
                 !config.general().disableSpendLogs()).start();
         PluginHost plugins;
         BudgetResets resets = null;
@@ -223,6 +223,7 @@ public final class Gateway implements AutoCloseable {
                 filters.add(new CacheFilter(cache, config.cache(), catalog, json, Clock.systemUTC()));
             }
             Telemetry telemetry = telemetry(config, catalog, tracing);
+            telemetry.metrics().watchSpend(spend::backlogBytes, spend::quarantined, database::available);
             router.observe(tracing, attemptMetrics(telemetry.metrics()));
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",

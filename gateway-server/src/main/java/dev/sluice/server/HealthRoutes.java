@@ -48,9 +48,12 @@ final class HealthRoutes {
 
     private void readiness(ServerRequest req, ServerResponse res) {
         ObjectNode body = responses.mapper().createObjectNode();
+        // A database outage degrades the gateway but does not stop it (keys in use are served from
+        // memory, spend waits in the journal), so the replica stays in service: 200, and says so.
         boolean databaseUp = gateway.database().isReachable();
-        body.put("status", databaseUp ? "healthy" : "unhealthy");
+        body.put("status", databaseUp ? "healthy" : "degraded");
         body.put("db", databaseUp ? "connected" : "Not connected");
+        body.put("spend_journal_backlog_bytes", gateway.spend().backlogBytes());
         body.put("db_type", gateway.database().dialect().name().toLowerCase(java.util.Locale.ROOT));
         // As LiteLLM: the cache type, or null; and whether a shared (Redis) cache answers.
         if (gateway.config().cache().enabled()) {
@@ -74,7 +77,7 @@ final class HealthRoutes {
                     .put("model_id", served.config().deployment().id())
                     .put("error", served.missingPluginMessage());
         }
-        responses.send(res, databaseUp ? 200 : 503, body);
+        responses.send(res, body);
     }
 
     private void health(ServerRequest req, ServerResponse res) {

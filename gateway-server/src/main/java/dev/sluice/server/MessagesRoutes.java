@@ -100,7 +100,7 @@ final class MessagesRoutes {
             ObjectNode body = bodies.read(req);
             body.put("max_tokens", 1);
             ChatRequest request = MessagesRequests.toChat(body, json);
-            responses.send(res, json.createObjectNode().put("input_tokens", PromptSize.estimatedTokens(request)));
+            responses.send(res, json.createObjectNode().put("input_tokens", PromptSize.tokens(request)));
         } catch (GatewayException e) {
             fail(res, e);
         }

@@ -43,6 +43,7 @@ class ReplicasEndToEndTest {
     static Path dir;
     private static RunningGateway first;
     private static RunningGateway second;
+    private static dev.sluice.testkit.FakeOpenAi openAi;
     private static final String schema = "replicas_" + UUID.randomUUID().toString().replace("-", "");
 
     @BeforeAll
@@ -51,6 +52,8 @@ class ReplicasEndToEndTest {
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
         }
+        // reports usage as OpenAI counts it: "hi" from the user is 8 prompt tokens; 3 words of answer
+        openAi = new dev.sluice.testkit.FakeOpenAi().reply("one two three").promptTokens(8, 0);
         String config = """
                 model_list:
                   - model_name: gpt-4o-mini
@@ -58,6 +61,9 @@ class ReplicasEndToEndTest {
                     model_info: {input_cost_per_token: 0, output_cost_per_token: 0.001}
                   - model_name: scarce
                     litellm_params: {model: mock/scarce, rpm: 10}
+                  - model_name: exact
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-fake}
+                    model_info: {input_cost_per_token: 0.0001, output_cost_per_token: 0.001}
                 general_settings:
                   master_key: %s
                   database_url: "postgresql://%s@%s?currentSchema=%s"
@@ -68,7 +74,7 @@ class ReplicasEndToEndTest {
                 litellm_settings:
                   cache: true
                   cache_params: {type: redis, host: %s, port: %s, namespace: %s, mode: default_off}
-                """.formatted(MASTER_KEY, PG_USER, PG, schema, REDIS_HOST, REDIS_PORT, REDIS_HOST, REDIS_PORT, schema);
+                """.formatted(openAi.baseUri(), MASTER_KEY, PG_USER, PG, schema, REDIS_HOST, REDIS_PORT, REDIS_HOST, REDIS_PORT, schema);
         first = RunningGateway.startProcess(Files.createDirectories(dir.resolve("one")), config);
         second = RunningGateway.startProcess(Files.createDirectories(dir.resolve("two")), config);
     }
@@ -77,6 +83,7 @@ class ReplicasEndToEndTest {
     static void stop() throws Exception {
         first.close();
         second.close();
+        openAi.close();
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + PG, PG_USER, "");
              Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -173,6 +180,27 @@ class ReplicasEndToEndTest {
         Map<Integer, Integer> statuses = alternate(40,
                 gateway -> gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key).statusCode());
         assertEquals(10, statuses.get(200), "a budget for ten calls admits ten across both replicas: " + statuses);
+    }
+
+    @Test
+    void aBudgetForKCallsWithPricedPromptsAdmitsKOfAHundredConcurrentAcrossBothReplicas() throws Exception {
+        // the prompt is counted with OpenAI's tokenizer, not bounded by its characters, so the
+        // reservation is the call's real cost and a budget for seven admits seven, not five
+        java.math.BigDecimal perCall = new java.math.BigDecimal("0.0001").multiply(java.math.BigDecimal.valueOf(8))
+                .add(new java.math.BigDecimal("0.001").multiply(java.math.BigDecimal.valueOf(3)));
+        String key = newKey("{\"max_budget\": " + perCall.multiply(java.math.BigDecimal.valueOf(7)).toPlainString() + "}");
+        String call = "{\"model\":\"exact\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        Map<Integer, Integer> statuses = alternate(100,
+                gateway -> gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key).statusCode());
+        assertEquals(Map.of(200, 7, 400, 93), statuses, "a budget for seven calls admits seven across both replicas");
+        HttpResponse<String> info = first.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY);
+        for (int i = 0; i < 100 && RunningGateway.json(info).path("info").path("spend").decimalValue()
+                .compareTo(perCall.multiply(java.math.BigDecimal.valueOf(7))) != 0; i++) {
+            Thread.sleep(100); // spend reaches the database a moment after the calls
+            info = first.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY);
+        }
+        assertEquals(0, perCall.multiply(java.math.BigDecimal.valueOf(7))
+                .compareTo(RunningGateway.json(info).path("info").path("spend").decimalValue()), info.body());
     }
 
     @Test

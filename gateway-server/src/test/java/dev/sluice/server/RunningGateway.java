@@ -151,6 +151,12 @@ final class RunningGateway implements AutoCloseable {
         }
     }
 
+    /** Kills the gateway's process at once (SIGKILL, {@code kill -9}): no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() {
         if (server != null) {

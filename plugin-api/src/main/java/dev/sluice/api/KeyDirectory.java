@@ -15,6 +15,8 @@ public interface KeyDirectory {
     /**
      * @param token the SHA-256 (lower-case hex) of the key presented
      * @return the stored key, if there is one
+     * @throws GatewayException 503 when the key is not in the cache and the host's database cannot
+     *                          be reached; let it pass, the gateway answers the caller with it
      */
     Optional<StoredKey> find(String token);
 }

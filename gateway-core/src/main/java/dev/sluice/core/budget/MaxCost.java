@@ -11,33 +11,50 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * The most a call can cost, for reservations: never less than the real cost. Prompt tokens are
- * bounded by the prompt's characters (a token is at least one character) plus a few per message;
- * output tokens by {@code max_tokens}, else the deployment's {@code max_output_tokens}, else
- * {@link #DEFAULT_OUTPUT_TOKENS}; the price is the highest of the group's deployments.
+ * The most a call can cost, for reservations. Prompt tokens are counted with OpenAI's tokenizer
+ * ({@link PromptSize}): exact for OpenAI's models, and given {@link #OTHER_TOKENIZER_MARGIN} for
+ * the others, whose tokenizers split text differently; output tokens are bounded by
+ * {@code max_tokens}, else the deployment's {@code max_output_tokens}, else
+ * {@link #DEFAULT_OUTPUT_TOKENS}; the price is the highest of the group's deployments. So a key
+ * with budget for K calls admits K of them at once, and a call never costs more than it reserved
+ * by more than another vendor's tokenizer differs from OpenAI's by over the margin.
  */
 public final class MaxCost {
 
     /** The output bound of a call that names none and whose model states none. */
     public static final long DEFAULT_OUTPUT_TOKENS = 4096;
 
+    /** How much more than OpenAI's count of a prompt another vendor's tokenizer is held to reach. */
+    public static final double OTHER_TOKENIZER_MARGIN = 1.3;
+
     private MaxCost() {
     }
 
     /** @return the most the request can cost on any of the deployments */
     public static BigDecimal of(ModelRequest request, List<Deployment> deployments, PriceBook prices) {
-        long promptBound = PromptSize.tokensBound(request);
+        long promptTokens = -1;
         BigDecimal most = BigDecimal.ZERO;
         for (Deployment deployment : deployments) {
             ModelPrice price = prices.priceOf(deployment).orElse(null);
             if (price == null) {
                 continue;
             }
+            promptTokens = promptTokens >= 0 ? promptTokens : PromptSize.tokens(request);
+            long promptBound = usesOpenAiTokenizer(deployment) ? promptTokens
+                    : (long) Math.ceil(promptTokens * OTHER_TOKENIZER_MARGIN);
             long outputBound = request.maxOutputTokens().orElse(outputLimit(deployment));
             BigDecimal cost = price.cost(new Usage(promptBound, outputBound, 0, 0));
             most = most.max(cost);
         }
         return most;
+    }
+
+    /** OpenAI's GPT and o-series models, wherever they are served from (OpenAI, Azure, a proxy). */
+    static boolean usesOpenAiTokenizer(Deployment deployment) {
+        String model = deployment.qualifiedModel();
+        String name = model.substring(model.indexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        return name.startsWith("gpt-") || name.matches("^o\\d.*") || name.startsWith("chatgpt-")
+                || name.startsWith("text-embedding-");
     }
 
     private static long outputLimit(Deployment deployment) {

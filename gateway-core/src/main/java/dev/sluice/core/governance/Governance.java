@@ -42,6 +42,7 @@ public final class Governance {
     private final CustomerService customers;
     private final BudgetTierService budgets;
     private final ObjectMapper json;
+    private final Database database;
 
     /**
      * @param keys      the keys
@@ -50,9 +51,11 @@ public final class Governance {
      * @param customers the customers
      * @param budgets   the budget tiers
      * @param json      the mapper answers are built with
+     * @param database  where they all are
      */
     public Governance(KeyService keys, TeamService teams, UserService users, CustomerService customers,
-                      BudgetTierService budgets, ObjectMapper json) {
+                      BudgetTierService budgets, ObjectMapper json, Database database) {
+        this.database = database;
         this.keys = keys;
         this.teams = teams;
         this.users = users;
@@ -68,7 +71,7 @@ public final class Governance {
      */
     public static Governance open(KeyService keys, Database database, ObjectMapper json, Clock clock) {
         return new Governance(keys, new TeamService(database, json, clock), new UserService(database, json, clock),
-                new CustomerService(database, json, clock), new BudgetTierService(database, json, clock), json);
+                new CustomerService(database, json, clock), new BudgetTierService(database, json, clock), json, database);
     }
 
     /**
@@ -76,7 +79,7 @@ public final class Governance {
      *         every change made here
      */
     public AccountDirectory directory(Ticker ticker) {
-        AccountDirectory directory = new AccountDirectory(Map.of(
+        AccountDirectory directory = new AccountDirectory(database, Map.of(
                 "team", teams.teams()::find,
                 "user", users.users()::find,
                 "member", teams.members()::find,

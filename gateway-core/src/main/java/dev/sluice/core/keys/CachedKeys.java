@@ -1,31 +1,26 @@
 package dev.sluice.core.keys;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.api.KeyDirectory;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Role;
 import dev.sluice.api.StoredKey;
-import java.time.Duration;
+import dev.sluice.core.store.RowCache;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The virtual keys, as auth plugins look them up ({@link KeyDirectory}) and the gateway's own
- * stages read them. Lookups are cached in process (found and not found alike), so the database
- * is not on the request path: a change made through this replica's admin API takes
- * effect at once (the {@link KeyService} invalidates the entry); one made through another
- * replica within {@link #CACHE_TTL}.
+ * stages read them. Lookups are held in process ({@link RowCache}, found and not found alike),
+ * so the database is not on the request path and keys in use keep working through an outage of
+ * minutes: a change made through this replica's admin API takes effect at once (the
+ * {@link KeyService} invalidates the entry); one made through another replica at once through
+ * Redis, else within {@link RowCache#REFRESH}.
  */
 public final class CachedKeys implements KeyDirectory {
 
-    /** How long a replica may go on using a key after another replica changed or deleted it. */
-    public static final Duration CACHE_TTL = Duration.ofSeconds(10);
-
-    private final KeyStore store;
-    private final Cache<String, Optional<Entry>> cache;
+    private final RowCache<Entry> cache;
 
     /** A key as loaded, with the form auth plugins read, converted once per load rather than per call. */
     private record Entry(KeyRecord record, StoredKey stored) {
@@ -37,8 +32,8 @@ public final class CachedKeys implements KeyDirectory {
      * @param ticker  the cache's time source (tests pass a fake one)
      */
     public CachedKeys(KeyStore store, KeyService service, Ticker ticker) {
-        this.store = store;
-        this.cache = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(CACHE_TTL).ticker(ticker).build();
+        this.cache = new RowCache<>(store.database(),
+                token -> store.find(token).map(record -> new Entry(record, stored(record))), ticker);
         service.onChange(cache::invalidate);
     }
 
@@ -63,7 +58,7 @@ public final class CachedKeys implements KeyDirectory {
     }
 
     private Optional<Entry> entry(String token) {
-        return cache.get(token, t -> store.find(t).map(record -> new Entry(record, stored(record))));
+        return cache.get(token);
     }
 
     /**

@@ -50,6 +50,11 @@ public final class KeyStore {
         this.table = new Table(database, json, "sluice_keys", "token", columns);
     }
 
+    /** @return the database the keys are in */
+    public Database database() {
+        return database;
+    }
+
     /** Stores a new key. */
     public void insert(KeyRecord key) {
         database.jdbi().useHandle(handle -> handle.createUpdate("""

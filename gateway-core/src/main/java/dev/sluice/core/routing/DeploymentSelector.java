@@ -142,7 +142,7 @@ final class DeploymentSelector {
     }
 
     private List<Route> usable(ModelCatalog.ResolvedGroup group, ModelRequest request, long now) {
-        long prompt = preCallChecks ? PromptSize.estimatedTokens(request) : 0;
+        long prompt = preCallChecks ? PromptSize.tokens(request) : 0;
         List<Route> pool = new ArrayList<>(group.routes().size());
         long firstCoolEnd = Long.MAX_VALUE;
         long largestWindow = 0;

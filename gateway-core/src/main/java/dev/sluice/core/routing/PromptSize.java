@@ -3,50 +3,50 @@ package dev.sluice.core.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ModelRequest;
+import dev.sluice.core.tokens.Tokens;
 
 /**
- * The size of a request's prompt, measured without a tokenizer: its characters (messages, tools,
- * or the prompt or input), plus a few per message for the roles and separators.
+ * The size of a request's prompt in tokens, counted the way OpenAI documents for chat: the text
+ * of every message's fields, 3 tokens per message and 3 to prime the answer; tools as their JSON.
+ * An image counts as the most one can cost at high detail.
  */
 public final class PromptSize {
 
-    /** English text runs about four characters to a token in the vendors' tokenizers. */
-    private static final int CHARACTERS_PER_TOKEN = 4;
+    /** OpenAI's cost of the largest image at high detail: 8 tiles of 170 and 85 base tokens. */
+    static final int IMAGE_TOKENS = 8 * 170 + 85;
+    private static final int PER_MESSAGE = 3;
+    private static final int PRIMING = 3;
 
     private PromptSize() {
     }
 
-    /**
-     * @return a bound no prompt's token count exceeds: a token is at least one character
-     */
-    public static long tokensBound(ModelRequest request) {
+    /** @return the prompt's tokens */
+    public static long tokens(ModelRequest request) {
         if (request instanceof ChatRequest chat) {
-            long bound = 0;
+            long tokens = PRIMING;
             for (JsonNode message : chat.messages()) {
-                bound += 8 + characters(message);
+                tokens += PER_MESSAGE + text(message);
             }
-            return bound + characters(chat.body().path("tools"));
+            JsonNode tools = chat.body().path("tools");
+            return tokens + (tools.isMissingNode() || tools.isNull() ? 0 : Tokens.count(tools.toString()));
         }
-        return characters(request.body().path(request.operation() == ModelRequest.Operation.EMBEDDING ? "input" : "prompt"));
+        return text(request.body().path(request.operation() == ModelRequest.Operation.EMBEDDING ? "input" : "prompt"));
     }
 
-    /** @return the likely token count, for checks that should not refuse a prompt that fits */
-    public static long estimatedTokens(ModelRequest request) {
-        return (tokensBound(request) + CHARACTERS_PER_TOKEN - 1) / CHARACTERS_PER_TOKEN;
-    }
-
-    private static long characters(JsonNode node) {
+    private static long text(JsonNode node) {
         if (node.isTextual()) {
-            return node.asText().length();
+            return Tokens.count(node.asText());
+        }
+        if (node.isObject() && (node.has("image_url") || "image_url".equals(node.path("type").asText()))) {
+            return IMAGE_TOKENS;
         }
         long total = 0;
         if (node.isContainerNode()) {
             for (JsonNode child : node) {
-                total += characters(child);
+                total += text(child);
             }
-            if (node.isObject()) {
-                total += node.size();
-            }
+        } else if (node.isNumber() || node.isBoolean()) {
+            total += Tokens.count(node.asText());
         }
         return total;
     }

@@ -14,7 +14,9 @@ import dev.sluice.api.Principal;
 import dev.sluice.api.Usage;
 import dev.sluice.core.cache.CacheFilter;
 import dev.sluice.core.keys.VirtualKeys;
+import dev.sluice.core.routing.PromptSize;
 import dev.sluice.core.routing.Router;
+import dev.sluice.core.tokens.Tokens;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Locale;
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prices every admitted call from the usage its provider reported and hands the spend to the
- * {@link SpendLedger}. Streamed calls are charged like plain ones: the stream is watched as it
- * passes (the usage chunk the provider plugins always deliver), never buffered.
+ * {@link SpendLedger}, which journals it before the call answers. Streamed calls are charged like
+ * plain ones: the stream is watched as it passes (the usage chunk the provider plugins deliver),
+ * never buffered; a stream without one, or cut before it, is charged for the text it delivered.
  */
 public final class SpendFilter implements GatewayFilter {
 
@@ -120,13 +123,18 @@ public final class SpendFilter implements GatewayFilter {
         return price.get().cost(usage);
     }
 
-    /** Passes chunks on as they come and records the spend once the stream ends or is closed. */
+    /**
+     * Passes chunks on as they come and records the spend when the stream ends, before the
+     * caller is told it has ended, or when it is closed early. The text it delivered is kept
+     * aside (not the chunks), so a stream that ends without a usage chunk, or is cut, is charged
+     * for what was delivered, counted with the tokenizer.
+     */
     private final class MeteredStream implements ChunkStream {
         private final ChunkStream stream;
         private final ModelRequest request;
         private final CallContext context;
-        private Usage usage = Usage.ZERO;
-        private String status = "cancelled";
+        private final StringBuilder delivered = new StringBuilder();
+        private Usage usage;
         private boolean recorded;
 
         MeteredStream(ChunkStream stream, ModelRequest request, CallContext context) {
@@ -137,18 +145,19 @@ public final class SpendFilter implements GatewayFilter {
 
         @Override
         public ChatChunk next() {
+            ChatChunk chunk;
             try {
-                ChatChunk chunk = stream.next();
-                if (chunk == null) {
-                    status = "success";
-                } else {
-                    chunk.usage().ifPresent(reported -> usage = reported);
-                }
-                return chunk;
+                chunk = stream.next();
             } catch (RuntimeException e) {
-                status = "failure";
+                end(delivered.isEmpty() ? "failure" : "interrupted");
                 throw e;
             }
+            if (chunk == null) {
+                end("success");
+            } else {
+                chunk.usage().ifPresentOrElse(reported -> usage = reported, () -> DeliveredText.append(chunk, delivered));
+            }
+            return chunk;
         }
 
         @Override
@@ -156,11 +165,21 @@ public final class SpendFilter implements GatewayFilter {
             try {
                 stream.close();
             } finally {
-                if (!recorded) {
-                    recorded = true;
-                    ledger.record(record(request, context, status, usage));
-                }
+                end(delivered.isEmpty() && usage == null ? "cancelled" : "interrupted");
             }
+        }
+
+        private void end(String status) {
+            if (recorded) {
+                return;
+            }
+            recorded = true;
+            Usage charged = usage;
+            if (charged == null) {
+                charged = delivered.isEmpty() && !"success".equals(status) ? Usage.ZERO
+                        : new Usage(PromptSize.tokens(request), Tokens.count(delivered), 0, 0);
+            }
+            ledger.record(record(request, context, status, charged));
         }
     }
 }

@@ -1,74 +1,82 @@
 package dev.sluice.core.spend;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.core.store.Database;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes spend off the request path: calls {@link #record} (a queue offer, never I/O) and a
- * background thread writes batches, each record's log row and the spend of its key, user, team,
- * team member and customer in one transaction. Nothing is lost silently:
- * <ul>
- *   <li>a record is counted once: its log row is inserted only if its request id is new, and the
- *       key's spend moves only when it is, so a retried batch never counts twice;</li>
- *   <li>while the database is down, records wait in memory, up to a bound, and beyond it in a
- *       journal file under the data dir, which is written to the database when it is back, on
- *       this run or the next.</li>
- * </ul>
+ * Where every call's spend goes, and from where it reaches the database without being lost or
+ * counted twice (see docs/spend-path.md):
+ * <ol>
+ *   <li>{@link #record} appends the record to a local journal ({@link SpendJournal}: one
+ *       sequential write shared by the calls ending together, no fsync) and returns; the call
+ *       answers after that, so a killed process has every answered call's record on disk;</li>
+ *   <li>a background writer moves journalled records to the database in bulk: log rows as one
+ *       batch, spend summed per key, user, team, member and customer and applied as one update
+ *       each, the daily totals, and how far the journal has been read, all in one transaction;</li>
+ *   <li>a restart reads on from where the database says it got to, so what it had not taken is
+ *       written and what it had is not written again;</li>
+ *   <li>a record the database refuses as data (not for being down) is found by halving its batch, put in the
+ *       dead-letter file with a log line and counted ({@link #quarantined}), and the others go on.</li>
+ * </ol>
  */
 public final class SpendLedger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpendLedger.class);
-    private static final int BATCH = 1000;
-    private static final Duration INTERVAL = Duration.ofMillis(500);
+    private static final int BATCH = 2000;
+    private static final int MEMORY_LIMIT = 50_000;
+    private static final Duration INTERVAL = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final byte[] NEWLINE = {'\n'};
 
     private final Database database;
-    private final Path journal;
+    private final SpendJournal journal;
+    private final Path deadLetters;
     private final ObjectMapper json;
-    private final int memoryLimit;
-    private final boolean keepLogs;
-    private final ConcurrentLinkedQueue<SpendRecord> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final List<SpendRecord> retrying = new ArrayList<>();
+    private final SpendRows rows;
+    /** Records just journalled, in journal order, so the writer need not read them back; bounded. */
+    private final ConcurrentLinkedQueue<SpendJournal.Line> recent = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger recentCount = new AtomicInteger();
+    /** Records the journal could not take (a full or failed disk): written straight from memory. */
+    private final ConcurrentLinkedQueue<SpendRecord> unjournalled = new ConcurrentLinkedQueue<>();
+    private final AtomicLong quarantined = new AtomicLong();
     private final ReentrantLock writing = new ReentrantLock();
+    /** The journal offset the database has taken everything before; -1 until read from it. */
+    private volatile long acknowledged = -1;
     private volatile Thread writer;
-    /** Whether the journal file may hold records: known from our own writes, so idle ticks need no I/O. */
-    private volatile boolean journalOnDisk;
     private volatile boolean closed;
 
     /**
      * @param database    where spend goes
-     * @param journal     the file records wait in beyond the memory bound
-     * @param memoryLimit how many records may wait in memory
+     * @param journalDir  the folder of the journal and its dead-letter file
      * @param keepLogs    whether to write a log row per call ({@code disable_spend_logs} turns it
-     *                    off); keys' spend totals are kept either way
+     *                    off); accounts' spend totals are kept either way
      */
-    public SpendLedger(Database database, Path journal, int memoryLimit, boolean keepLogs) {
+    public SpendLedger(Database database, Path journalDir, boolean keepLogs) {
         this.database = database;
-        this.keepLogs = keepLogs;
-        this.journal = journal;
-        this.json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-                .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).build();
-        this.memoryLimit = memoryLimit;
-        this.journalOnDisk = Files.exists(journal);
+        this.json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+        this.rows = new SpendRows(keepLogs);
+        this.journal = new SpendJournal(journalDir, this::journalled);
+        this.deadLetters = journalDir.resolve("dead-letter.jsonl");
+        takeOverOldJournal(journalDir.resolveSibling("spend-journal.jsonl"));
     }
 
     /** Starts the background writer. */
@@ -77,237 +85,270 @@ public final class SpendLedger implements AutoCloseable {
         return this;
     }
 
-    /** Queues one call's spend; returns at once. */
+    /**
+     * Journals one call's spend and returns once it is written to the journal file. Never
+     * throws: a record the journal cannot take waits in memory for the database, said in the log.
+     */
     public void record(SpendRecord record) {
-        queue.add(record);
-        queued.incrementAndGet();
+        byte[] line;
+        try {
+            line = lineOf(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a record of strings, numbers and times always serialises
+        }
+        try {
+            journal.append(line, record);
+        } catch (UncheckedIOException e) {
+            unjournalled.add(record);
+            LOG.error("Spend record {} could not be journalled ({}); it waits in memory for the database",
+                    record.requestId(), e.getCause().toString());
+        }
     }
 
-    /** @return records not written to the database yet (in memory and in the journal) */
+    private byte[] lineOf(SpendRecord record) throws IOException {
+        byte[] body = json.writeValueAsBytes(record);
+        byte[] line = java.util.Arrays.copyOf(body, body.length + 1);
+        line[body.length] = NEWLINE[0];
+        return line;
+    }
+
+    private void journalled(List<SpendJournal.Line> lines) {
+        if (recentCount.get() < MEMORY_LIMIT) {
+            recent.addAll(lines);
+            recentCount.addAndGet(lines.size());
+        }
+    }
+
+    /** @return records journalled that the database has not taken yet */
     public long pending() {
         writing.lock();
         try {
-            return queued.get() + retrying.size() + journalLines();
+            long from;
+            try {
+                from = acknowledged();
+            } catch (RuntimeException e) {
+                from = journal.start(); // the database cannot say: everything kept may be pending
+            }
+            long count = unjournalled.size();
+            for (List<SpendJournal.Line> lines = journal.read(from, BATCH); !lines.isEmpty();
+                 lines = journal.read(from, BATCH)) {
+                count += lines.size();
+                from = lines.get(lines.size() - 1).end();
+            }
+            return count;
         } finally {
             writing.unlock();
         }
     }
 
+    /** @return bytes journalled that the database has not taken yet (all kept, before it has been asked) */
+    public long backlogBytes() {
+        long from = acknowledged;
+        return journal.end() - (from >= 0 ? from : journal.start());
+    }
+
+    /** @return records the database refused and that went to the dead-letter file, since start */
+    public long quarantined() {
+        return quarantined.get();
+    }
+
     /**
-     * Writes what is waiting, now.
+     * Writes what is journalled, now.
      *
-     * @return whether everything waiting was written
+     * @return whether everything journalled was written (or quarantined)
      */
     public boolean flush() {
         writing.lock();
         try {
-            List<SpendRecord> inMemory = new ArrayList<>(retrying);
-            retrying.clear();
-            for (SpendRecord record = queue.poll(); record != null; record = queue.poll()) {
-                queued.decrementAndGet();
-                inMemory.add(record);
+            writeUnjournalled();
+            while (acknowledged() < journal.end()) {
+                List<Entry> batch = next(acknowledged);
+                if (!writeOrIsolate(batch)) {
+                    return false;
+                }
             }
-            List<SpendRecord> journalled = readJournal();
-            if (journalled.isEmpty() && inMemory.isEmpty()) {
-                return true;
-            }
-            List<SpendRecord> batch = new ArrayList<>(journalled);
-            batch.addAll(inMemory);
-            try {
-                write(batch);
-                deleteJournal();
-                return true;
-            } catch (RuntimeException e) {
-                keep(journalled, inMemory, e);
-                return false;
-            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Spend not written yet ({}); it waits in the journal", e.toString());
+            return false;
         } finally {
             writing.unlock();
         }
     }
 
+    /** @return how far the database has taken the journal, asked of it once */
+    private long acknowledged() {
+        if (acknowledged < 0) {
+            acknowledged = database.jdbi().inTransaction(handle -> SpendRows.readCheckpoint(handle, journal.id(),
+                    journal.start()));
+        }
+        return acknowledged;
+    }
+
+    /** A journalled record (null if its line does not read as one) and where it ends. */
+    private record Entry(SpendRecord record, byte[] line, long end) {
+    }
+
+    /** The next records from an offset: from memory when they are there, else read back from the file. */
+    private List<Entry> next(long from) {
+        for (SpendJournal.Line head = recent.peek(); head != null && head.end() <= from; head = recent.peek()) {
+            recent.poll();
+            recentCount.decrementAndGet();
+        }
+        List<Entry> batch = new ArrayList<>();
+        SpendJournal.Line head = recent.peek();
+        if (head != null && head.start() == from) {
+            long expected = from;
+            for (SpendJournal.Line line : recent) {
+                if (batch.size() == BATCH || line.start() != expected) {
+                    break; // a gap: lines written while memory was full are read from the file next time
+                }
+                SpendRecord record = line.item() instanceof SpendRecord made ? made : parse(line.bytes());
+                batch.add(new Entry(record, line.bytes(), line.end()));
+                expected = line.end();
+            }
+            return batch;
+        }
+        for (SpendJournal.Line line : journal.read(from, BATCH)) {
+            batch.add(new Entry(parse(line.bytes()), line.bytes(), line.end()));
+        }
+        return batch;
+    }
+
+    private SpendRecord parse(byte[] line) {
+        try {
+            return json.readValue(line, SpendRecord.class);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
-     * Writes records in one transaction: log rows as one JDBC batch, then one spend update per key,
-     * then the daily totals ({@link DailySpend}).
-     * Ids already in the table (a retried batch, the journal) are looked up first, one query per
-     * thousand, and skipped with repeats inside the batch, so no record is counted twice and no
-     * duplicate can fail a batch, and every retry after it, forever.
+     * Writes a batch; if the database refuses something in it as data, halves are written on their
+     * own until the records it refuses stand alone, and those are quarantined.
+     *
+     * @return false when the database failed otherwise (unreachable, say): try again later
      */
-    private void write(List<SpendRecord> records) {
+    private boolean writeOrIsolate(List<Entry> batch) {
+        List<Entry> readable = batch.stream().filter(entry -> entry.record() != null).toList();
+        if (readable.size() < batch.size()) {
+            int at = 0;
+            while (batch.get(at).record() != null) {
+                at++;
+            }
+            return writeOrIsolate(batch.subList(0, at)) && quarantine(batch.get(at), "not a spend record")
+                    && writeOrIsolate(batch.subList(at + 1, batch.size()));
+        }
+        if (batch.isEmpty()) {
+            return true;
+        }
+        try {
+            write(batch);
+            return true;
+        } catch (RuntimeException first) {
+            RuntimeException e;
+            try {
+                write(batch); // once more, whole: two replicas may have raced to add the same daily row
+                return true;
+            } catch (RuntimeException again) {
+                e = again;
+            }
+            if (!refusesData(e)) {
+                LOG.warn("Spend not written ({}); records wait in the journal", e.toString());
+                return false;
+            }
+            if (batch.size() == 1) {
+                return quarantine(batch.get(0), e.toString());
+            }
+            int half = batch.size() / 2;
+            return writeOrIsolate(batch.subList(0, half)) && writeOrIsolate(batch.subList(half, batch.size()));
+        }
+    }
+
+    /**
+     * Whether the database refused the data rather than failed: SQL states of class 22 (data
+     * exception: too long, out of range, a character it cannot store) and 23 (a constraint). An
+     * unreachable database, a missing table or a full disk are not the records' fault: they wait.
+     */
+    static boolean refusesData(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql) {
+                for (java.sql.SQLException each = sql; each != null; each = each.getNextException()) {
+                    String state = each.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private void write(List<Entry> batch) {
+        long end = batch.get(batch.size() - 1).end();
+        List<SpendRecord> records = batch.stream().map(Entry::record).toList();
         database.jdbi().useTransaction(handle -> {
-            if (!keepLogs) {
-                addToAccounts(handle, records);
-                DailySpend.add(handle, records);
-                return;
-            }
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (int from = 0; from < records.size(); from += BATCH) {
-                List<String> ids = records.subList(from, Math.min(records.size(), from + BATCH)).stream()
-                        .map(SpendRecord::requestId).toList();
-                seen.addAll(handle.createQuery("select request_id from sluice_spend_logs where request_id in (<ids>)")
-                        .bindList("ids", ids).mapTo(String.class).list());
-            }
-            List<SpendRecord> rows = new ArrayList<>(records.size());
-            for (SpendRecord record : records) {
-                if (seen.add(record.requestId())) {
-                    rows.add(record);
-                }
-            }
-            if (rows.isEmpty()) {
-                return;
-            }
-            var insert = handle.prepareBatch("""
-                    insert into sluice_spend_logs (request_id, api_key, key_alias, user_id, team_id, end_user,
-                        call_type, model, model_group, model_id, api_base, status, prompt_tokens, completion_tokens,
-                        cached_tokens, total_tokens, spend, cache_hit, start_time, end_time)
-                    values (:request_id, :api_key, :key_alias, :user_id, :team_id, :end_user, :call_type, :model,
-                        :model_group, :model_id, :api_base, :status, :prompt_tokens, :completion_tokens,
-                        :cached_tokens, :total_tokens, :spend, :cache_hit, :start_time, :end_time)""");
-            for (SpendRecord record : rows) {
-                insert.bind("request_id", record.requestId()).bind("api_key", record.keyToken())
-                        .bind("key_alias", record.keyAlias()).bind("user_id", record.userId())
-                        .bind("team_id", record.teamId()).bind("end_user", record.endUser())
-                        .bind("call_type", record.callType()).bind("model", record.model())
-                        .bind("model_group", record.modelGroup()).bind("model_id", record.modelId())
-                        .bind("api_base", record.apiBase()).bind("status", record.status())
-                        .bind("prompt_tokens", record.promptTokens()).bind("completion_tokens", record.completionTokens())
-                        .bind("cached_tokens", record.cachedTokens())
-                        .bind("total_tokens", record.promptTokens() + record.completionTokens())
-                        .bind("spend", record.spend()).bind("cache_hit", record.cacheHit())
-                        .bind("start_time", Timestamp.from(record.startTime()))
-                        .bind("end_time", Timestamp.from(record.endTime()))
-                        .add();
-            }
-            insert.execute();
-            addToAccounts(handle, rows);
-            DailySpend.add(handle, rows);
+            rows.write(handle, records);
+            SpendRows.moveCheckpoint(handle, journal.id(), end);
         });
+        advanceTo(end);
     }
 
-    /**
-     * Adds the records' costs to the spend of everything they are counted against: key, user,
-     * team, team member and customer, one update per distinct one in the batch. An id that is not
-     * (or no longer) in its table changes nothing.
-     */
-    private static void addToAccounts(org.jdbi.v3.core.Handle handle, List<SpendRecord> records) {
-        java.util.Map<String, java.util.Map<List<String>, java.math.BigDecimal>> byTable = new java.util.LinkedHashMap<>();
-        for (SpendRecord record : records) {
-            if (record.spend().signum() == 0) {
-                continue;
-            }
-            add(byTable, "update sluice_keys set spend = spend + :spend where token = :a", record, record.keyToken());
-            if (record.teamId() == null) {
-                // A team key's spend is the team's and the member's; a user's own is that of its personal keys.
-                add(byTable, "update sluice_users set spend = spend + :spend where user_id = :a", record, record.userId());
-            }
-            add(byTable, "update sluice_teams set spend = spend + :spend where team_id = :a", record, record.teamId());
-            add(byTable, "update sluice_customers set spend = spend + :spend where end_user_id = :a", record,
-                    record.endUser());
-            if (record.teamId() != null && record.userId() != null) {
-                add(byTable, "update sluice_team_members set spend = spend + :spend where team_id = :a and user_id = :b",
-                        record, record.teamId(), record.userId());
-            }
-        }
-        byTable.forEach((sql, totals) -> {
-            var batch = handle.prepareBatch(sql);
-            totals.forEach((ids, spend) -> {
-                batch.bind("spend", spend).bind("a", ids.get(0));
-                if (ids.size() > 1) {
-                    batch.bind("b", ids.get(1));
-                }
-                batch.add();
-            });
-            batch.execute();
-        });
-    }
-
-    private static void add(java.util.Map<String, java.util.Map<List<String>, java.math.BigDecimal>> byTable, String sql,
-                            SpendRecord record, String... ids) {
-        if (ids[0] != null) {
-            byTable.computeIfAbsent(sql, s -> new java.util.HashMap<>())
-                    .merge(List.of(ids), record.spend(), java.math.BigDecimal::add);
-        }
-    }
-
-    /**
-     * After a failed write: records from memory wait in memory while they fit the bound; beyond
-     * it, the journal is rewritten with everything waiting. Journalled records stay in the file
-     * only, so nothing is held twice.
-     */
-    private void keep(List<SpendRecord> journalled, List<SpendRecord> inMemory, RuntimeException failure) {
-        if (inMemory.size() + queued.get() <= memoryLimit) {
-            retrying.addAll(inMemory);
-            LOG.warn("Spend not written ({} records waiting, will retry): {}", inMemory.size() + journalled.size(),
-                    failure.toString());
-            return;
-        }
-        List<SpendRecord> all = new ArrayList<>(journalled);
-        all.addAll(inMemory);
+    private boolean quarantine(Entry entry, String reason) {
         try {
-            replaceJournal(all);
-            LOG.warn("Spend not written; {} records kept in {} until the database is back: {}", all.size(),
-                    journal, failure.toString());
-        } catch (UncheckedIOException e) {
-            retrying.addAll(inMemory);
-            LOG.error("Spend not written and the journal {} cannot be written either ({}); {} records wait in memory",
-                    journal, e.getCause().toString(), retrying.size());
+            String line = "{\"reason\":" + json.writeValueAsString(reason) + ",\"record\":"
+                    + json.writeValueAsString(new String(entry.line(), StandardCharsets.UTF_8).strip()) + "}\n";
+            Files.writeString(deadLetters, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+            database.jdbi().useTransaction(handle -> SpendRows.moveCheckpoint(handle, journal.id(), entry.end()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Spend record could not be quarantined yet ({}); it waits in the journal", e.toString());
+            return false;
         }
+        advanceTo(entry.end());
+        quarantined.incrementAndGet();
+        LOG.error("Spend record {} refused by the database and moved to {}: {}",
+                entry.record() == null ? "(unreadable)" : entry.record().requestId(), deadLetters, reason);
+        return true;
     }
 
-    /** Writes the journal anew, through a temporary file moved into place, so a crash leaves the old or the new. */
-    private void replaceJournal(List<SpendRecord> records) {
-        try {
-            Path folder = Files.createDirectories(journal.toAbsolutePath().getParent());
-            Path temporary = Files.createTempFile(folder, "spend-journal", ".tmp");
-            try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC)) {
-                for (SpendRecord record : records) {
-                    out.write(json.writeValueAsString(record));
-                    out.newLine();
-                }
-            }
-            Files.move(temporary, journal, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            journalOnDisk = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void advanceTo(long end) {
+        acknowledged = end;
+        journal.acknowledge(end);
     }
 
-    private List<SpendRecord> readJournal() {
-        if (!journalOnDisk) {
-            return List.of();
-        }
+    private void writeUnjournalled() {
         List<SpendRecord> records = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    records.add(json.readValue(line, SpendRecord.class));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the spend journal " + journal + " cannot be read", e);
+        for (SpendRecord record = unjournalled.poll(); record != null; record = unjournalled.poll()) {
+            records.add(record);
         }
-        return records;
-    }
-
-    private long journalLines() {
-        try {
-            return journalOnDisk ? Files.readAllLines(journal).stream().filter(l -> !l.isBlank()).count() : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private void deleteJournal() {
-        if (!journalOnDisk) {
+        if (records.isEmpty()) {
             return;
         }
         try {
-            Files.deleteIfExists(journal);
-            journalOnDisk = false;
+            database.jdbi().useTransaction(handle -> rows.write(handle, records));
+        } catch (RuntimeException e) {
+            unjournalled.addAll(records);
+            throw e;
+        }
+    }
+
+    /** Records written by an earlier version, which kept them in one file while the database was down. */
+    private void takeOverOldJournal(Path old) {
+        if (!Files.exists(old)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(old, StandardCharsets.UTF_8);
+            for (String line : lines) {
+                if (!line.isBlank()) {
+                    journal.append((line.strip() + "\n").getBytes(StandardCharsets.UTF_8), null);
+                }
+            }
+            Files.delete(old);
+            LOG.info("Moved {} spend records from {} into the spend journal", lines.size(), old);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("the old spend journal " + old + " cannot be read", e);
         }
     }
 
@@ -315,7 +356,7 @@ public final class SpendLedger implements AutoCloseable {
         Duration wait = INTERVAL;
         while (!closed) {
             LockSupport.parkNanos(wait.toNanos());
-            if (queued.get() == 0 && retrying.isEmpty() && !journalOnDisk) {
+            if (acknowledged == journal.end() && unjournalled.isEmpty()) {
                 continue;
             }
             wait = flush() ? INTERVAL : min(wait.multipliedBy(2), MAX_BACKOFF);
@@ -326,7 +367,7 @@ public final class SpendLedger implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Stops the writer and writes what is waiting (to the journal if the database is down). */
+    /** Stops the writer and writes what is waiting; what cannot be written stays in the journal. */
     @Override
     public void close() {
         closed = true;
@@ -339,18 +380,9 @@ public final class SpendLedger implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!flush()) {
-            writing.lock();
-            try {
-                List<SpendRecord> all = new ArrayList<>(readJournal());
-                all.addAll(retrying);
-                replaceJournal(all);
-                retrying.clear();
-            } catch (UncheckedIOException e) {
-                LOG.error("{} spend records could not be written or journalled at shutdown", retrying.size());
-            } finally {
-                writing.unlock();
-            }
+        if (!flush() && !unjournalled.isEmpty()) {
+            LOG.error("{} spend records could neither be journalled nor written at shutdown", unjournalled.size());
         }
+        journal.close();
     }
 }

@@ -25,6 +25,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String description;
+    private volatile boolean down;
+    private final java.util.concurrent.locks.ReentrantLock probing = new java.util.concurrent.locks.ReentrantLock();
 
     private Database(HikariDataSource pool, Dialect dialect, String description) {
         this.pool = pool;
@@ -43,7 +45,8 @@ public final class Database implements AutoCloseable {
     public static Database open(Optional<Secret> databaseUrl, Path dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-db");
-        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        // A call that needs the database while it is down gives up after this (and later ones at once, see available())
+        config.setConnectionTimeout(Duration.ofSeconds(2).toMillis());
         Dialect dialect;
         String description;
         if (databaseUrl.isPresent()) {
@@ -56,6 +59,8 @@ public final class Database implements AutoCloseable {
                 config.setPassword(url.password().value());
             }
             config.setMaximumPoolSize(10);
+            // the spend writer's batches go as multi-row inserts rather than a statement per row
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
             dialect = Dialect.POSTGRESQL;
             description = url.jdbcUrl();
         } else {
@@ -117,8 +122,87 @@ public final class Database implements AutoCloseable {
         return description;
     }
 
-    /** @return whether a connection can be had and answers, within two seconds */
+    /**
+     * @return whether a connection can be had and answers, within two seconds; at once while the
+     *         database is known to be down
+     */
     public boolean isReachable() {
+        if (down) {
+            return false;
+        }
+        if (connects()) {
+            return true;
+        }
+        markDown();
+        return false;
+    }
+
+    /**
+     * @return false from the moment a connection could not be had until a background probe gets
+     *         one again, so calls that would wait on the pool fail at once instead
+     */
+    public boolean available() {
+        return !down;
+    }
+
+    /**
+     * Tells the database a call on it failed; if it failed to reach it, the database counts as
+     * down (see {@link #available()}) until a probe reaches it again.
+     *
+     * @return whether the failure was one of reaching the database
+     */
+    public boolean failedToConnect(Throwable failure) {
+        if (!isConnectionFailure(failure)) {
+            return false;
+        }
+        markDown();
+        return true;
+    }
+
+    /** @return whether the failure is one of reaching the database, not of the statement */
+    public static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException
+                    || cause instanceof java.sql.SQLNonTransientConnectionException
+                    || cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || cause instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void markDown() {
+        if (down || !probing.tryLock()) {
+            return;
+        }
+        try {
+            if (down) {
+                return;
+            }
+            down = true;
+            LOG.error("Database {} cannot be reached: keys and accounts in use are served from memory, spend waits in "
+                    + "the journal, unknown keys get 503 until it is back", description);
+            Thread.ofVirtual().name("sluice-db-probe").start(this::probeUntilBack);
+        } finally {
+            probing.unlock();
+        }
+    }
+
+    private void probeUntilBack() {
+        long started = System.nanoTime();
+        while (!pool.isClosed()) {
+            if (connects()) {
+                down = false;
+                LOG.info("Database {} is reachable again after {} s", description,
+                        Duration.ofNanos(System.nanoTime() - started).toSeconds());
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+        }
+    }
+
+    private boolean connects() {
         try (Connection connection = pool.getConnection()) {
             return connection.isValid(2);
         } catch (SQLException e) {

@@ -106,6 +106,20 @@ public final class GatewayMetrics {
                 () -> budgetValues("team", false), "team", "team_alias");
     }
 
+    /**
+     * Shows the spend path's state: the journal's bytes not yet in the database, the records the
+     * database refused (in the dead-letter file), and whether the database answers.
+     */
+    public void watchSpend(java.util.function.LongSupplier backlogBytes, java.util.function.LongSupplier quarantined,
+                           java.util.function.BooleanSupplier databaseUp) {
+        registry.gauge("sluice_spend_journal_backlog_bytes", "Bytes of spend records journalled and not yet written "
+                + "to the database", () -> Map.of(List.of(), (double) backlogBytes.getAsLong()));
+        registry.gauge("sluice_spend_records_quarantined", "Spend records the database refused, moved to the "
+                + "dead-letter file since start", () -> Map.of(List.of(), (double) quarantined.getAsLong()));
+        registry.gauge("sluice_database_up", "1 while the database answers, 0 while it is unreachable",
+                () -> Map.of(List.of(), databaseUp.getAsBoolean() ? 1.0 : 0.0));
+    }
+
     /** Counts a call as started: the in-flight gauge. */
     public void started() {
         inFlight.incrementAndGet();

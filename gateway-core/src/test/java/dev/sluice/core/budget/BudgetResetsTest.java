@@ -73,7 +73,7 @@ class BudgetResetsTest {
     @EnumSource(Dialect.class)
     void spendLandsOnEveryAccountOfACallAndEachWindowResetsOnItsOwn(Dialect dialect) throws Exception {
         Database database = TestDatabases.open(dialect, dir);
-        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true)) {
+        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal"), true)) {
             ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:00Z"));
             KeyService keys = new KeyService(new KeyStore(database, JSON), clock);
             Governance governance = Governance.open(keys, database, JSON, clock);

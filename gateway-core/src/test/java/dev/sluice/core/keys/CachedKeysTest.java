@@ -117,7 +117,7 @@ class CachedKeysTest {
         // another replica blocks it: the database changes, this replica's cache is not told
         store.update(VirtualKeys.token(key), Map.of("blocked", true), clock.instant(), "other-replica");
         assertTrue(present(key).isPresent(), "served from the cache until it expires");
-        tickerNanos.addAndGet(CachedKeys.CACHE_TTL.toNanos());
+        tickerNanos.addAndGet(dev.sluice.core.store.RowCache.REFRESH.toNanos());
         assertEquals(401, assertThrows(GatewayException.class, () -> present(key)).status());
     }
 }

@@ -29,7 +29,7 @@ class SpendReportsTest {
         // A JVM far from UTC: the days must still be UTC days.
         TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Kiritimati"));
         Database database = TestDatabases.open(dialect, dir);
-        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true)) {
+        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal"), true)) {
             ledger.record(call("a", "team-1", "2026-11-20T23:59:59Z", "0.5"));
             ledger.record(call("b", "team-1", "2026-11-21T00:00:00Z", "0.25"));
             ledger.record(call("c", "team-1", "2026-11-21T12:00:00Z", "0.25"));
@@ -68,7 +68,7 @@ class SpendReportsTest {
     @EnumSource(Dialect.class)
     void theSummaryHasALinePerDayAndTheTopSpendersWhateverTheNumberOfKeys(Dialect dialect) {
         Database database = TestDatabases.open(dialect, dir);
-        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal.jsonl"), 1000, true)) {
+        try (SpendLedger ledger = new SpendLedger(database, dir.resolve("journal"), true)) {
             for (int i = 0; i < 40; i++) { // forty keys, each spending on one of two days
                 Instant time = Instant.parse(i % 2 == 0 ? "2026-11-20T10:00:00Z" : "2026-11-21T10:00:00Z");
                 ledger.record(new SpendRecord("r" + i, String.format("%064d", i), "alias-" + i, null,

@@ -1,0 +1,145 @@
+package dev.sluice.core.spend;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What a batch of spend records does to the database, inside the caller's transaction: their log
+ * rows (one JDBC batch, which the PostgreSQL driver sends as multi-row inserts), their spend summed
+ * per account and applied as one update each, the daily totals ({@link DailySpend}); and how far
+ * each journal has been written ({@code sluice_spend_journal}).
+ */
+final class SpendRows {
+
+    private static final int LOOKUP = 1000;
+
+    private final boolean keepLogs;
+
+    SpendRows(boolean keepLogs) {
+        this.keepLogs = keepLogs;
+    }
+
+    /**
+     * Writes the records. With log rows, ids already in the table are skipped (and repeats inside
+     * the batch), so a record journalled twice, or a call id a client sent twice, counts once.
+     */
+    void write(Handle handle, List<SpendRecord> records) {
+        if (!keepLogs) {
+            addToAccounts(handle, records);
+            DailySpend.add(handle, records);
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int from = 0; from < records.size(); from += LOOKUP) {
+            List<String> ids = records.subList(from, Math.min(records.size(), from + LOOKUP)).stream()
+                    .map(SpendRecord::requestId).toList();
+            seen.addAll(handle.createQuery("select request_id from sluice_spend_logs where request_id in (<ids>)")
+                    .bindList("ids", ids).mapTo(String.class).list());
+        }
+        List<SpendRecord> fresh = new ArrayList<>(records.size());
+        for (SpendRecord record : records) {
+            if (seen.add(record.requestId())) {
+                fresh.add(record);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        var insert = handle.prepareBatch("""
+                insert into sluice_spend_logs (request_id, api_key, key_alias, user_id, team_id, end_user,
+                    call_type, model, model_group, model_id, api_base, status, prompt_tokens, completion_tokens,
+                    cached_tokens, total_tokens, spend, cache_hit, start_time, end_time)
+                values (:request_id, :api_key, :key_alias, :user_id, :team_id, :end_user, :call_type, :model,
+                    :model_group, :model_id, :api_base, :status, :prompt_tokens, :completion_tokens,
+                    :cached_tokens, :total_tokens, :spend, :cache_hit, :start_time, :end_time)""");
+        for (SpendRecord record : fresh) {
+            insert.bind("request_id", record.requestId()).bind("api_key", record.keyToken())
+                    .bind("key_alias", record.keyAlias()).bind("user_id", record.userId())
+                    .bind("team_id", record.teamId()).bind("end_user", record.endUser())
+                    .bind("call_type", record.callType()).bind("model", record.model())
+                    .bind("model_group", record.modelGroup()).bind("model_id", record.modelId())
+                    .bind("api_base", record.apiBase()).bind("status", record.status())
+                    .bind("prompt_tokens", record.promptTokens()).bind("completion_tokens", record.completionTokens())
+                    .bind("cached_tokens", record.cachedTokens())
+                    .bind("total_tokens", record.promptTokens() + record.completionTokens())
+                    .bind("spend", record.spend()).bind("cache_hit", record.cacheHit())
+                    .bind("start_time", Timestamp.from(record.startTime()))
+                    .bind("end_time", Timestamp.from(record.endTime()))
+                    .add();
+        }
+        insert.execute();
+        addToAccounts(handle, fresh);
+        DailySpend.add(handle, fresh);
+    }
+
+    /**
+     * Adds the records' costs to the spend of everything they are counted against: key, user,
+     * team, team member and customer, one update per distinct one in the batch. An id that is not
+     * (or no longer) in its table changes nothing.
+     */
+    private static void addToAccounts(Handle handle, List<SpendRecord> records) {
+        Map<String, Map<List<String>, BigDecimal>> byTable = new LinkedHashMap<>();
+        for (SpendRecord record : records) {
+            if (record.spend().signum() == 0) {
+                continue;
+            }
+            add(byTable, "update sluice_keys set spend = spend + :spend where token = :a", record, record.keyToken());
+            if (record.teamId() == null) {
+                // A team key's spend is the team's and the member's; a user's own is that of its personal keys.
+                add(byTable, "update sluice_users set spend = spend + :spend where user_id = :a", record, record.userId());
+            }
+            add(byTable, "update sluice_teams set spend = spend + :spend where team_id = :a", record, record.teamId());
+            add(byTable, "update sluice_customers set spend = spend + :spend where end_user_id = :a", record,
+                    record.endUser());
+            if (record.teamId() != null && record.userId() != null) {
+                add(byTable, "update sluice_team_members set spend = spend + :spend where team_id = :a and user_id = :b",
+                        record, record.teamId(), record.userId());
+            }
+        }
+        byTable.forEach((sql, totals) -> {
+            var batch = handle.prepareBatch(sql);
+            totals.forEach((ids, spend) -> {
+                batch.bind("spend", spend).bind("a", ids.get(0));
+                if (ids.size() > 1) {
+                    batch.bind("b", ids.get(1));
+                }
+                batch.add();
+            });
+            batch.execute();
+        });
+    }
+
+    private static void add(Map<String, Map<List<String>, BigDecimal>> byTable, String sql, SpendRecord record,
+                            String... ids) {
+        if (ids[0] != null) {
+            byTable.computeIfAbsent(sql, s -> new HashMap<>()).merge(List.of(ids), record.spend(), BigDecimal::add);
+        }
+    }
+
+    /**
+     * @return how far the database has taken this journal; a journal it has not seen starts at
+     *         {@code start} (its oldest segment), and is registered
+     */
+    static long readCheckpoint(Handle handle, String journalId, long start) {
+        return handle.createQuery("select written_to from sluice_spend_journal where journal_id = :id")
+                .bind("id", journalId).mapTo(Long.class).findOne().orElseGet(() -> {
+                    handle.createUpdate("insert into sluice_spend_journal (journal_id, written_to) values (:id, :at)")
+                            .bind("id", journalId).bind("at", start).execute();
+                    return start;
+                });
+    }
+
+    /** Records, with the rows it covers, that the journal has been taken up to {@code end}. */
+    static void moveCheckpoint(Handle handle, String journalId, long end) {
+        handle.createUpdate("update sluice_spend_journal set written_to = :end where journal_id = :id")
+                .bind("id", journalId).bind("end", end).execute();
+    }
+}
