@@ -385,13 +385,23 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The gateway's JSON mapper. Strings may be as long as a whole request (base64 images), so
-     * Jackson's default 20 MB string limit is raised to the request size limit.
+     * Jackson's default 20 MB string limit is raised to the request size limit; buffers are pooled
+     * ({@link #sharedBuffers()}).
      */
     static ObjectMapper jsonMapper(long maxRequestBytes) {
         int maxString = (int) Math.min(Integer.MAX_VALUE, Math.max(maxRequestBytes, 20_000_000L));
-        JsonMapper mapper = JsonMapper.builder().build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build());
-        return mapper;
+        return JsonMapper.builder(sharedBuffers()
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build()).build()).build();
+    }
+
+    /**
+     * A JSON factory whose parsers and generators reuse buffers from one shared pool: Jackson's
+     * default keeps them per thread, and each call runs on a virtual thread of its own, so every
+     * call allocated fresh ones.
+     */
+    public static com.fasterxml.jackson.core.JsonFactoryBuilder sharedBuffers() {
+        return new com.fasterxml.jackson.core.JsonFactoryBuilder()
+                .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool());
     }
 
     /** Runs one model call through the pipeline. */

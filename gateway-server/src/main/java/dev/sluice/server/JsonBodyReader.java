@@ -30,7 +30,9 @@ final class JsonBodyReader {
         }
         byte[] bytes;
         try (InputStream in = request.content().inputStream()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            // with its length declared, the body is read into an array of that size at once
+            bytes = declared >= 0 ? readExactly(in, (int) declared)
+                    : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException | UncheckedIOException e) {
             throw GatewayException.badRequest("The request body could not be read: the connection broke off.", null);
         }
@@ -54,6 +56,24 @@ final class JsonBodyReader {
             throw GatewayException.badRequest("The request body must be a JSON object.", null);
         }
         return object;
+    }
+
+    /**
+     * Reads a body of a declared length into an array of that size, and on to its end, so that
+     * Helidon sees it consumed and keeps the connection open for the next request.
+     *
+     * @return the bytes; fewer than declared if the body was cut short, more never
+     */
+    static byte[] readExactly(InputStream in, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        int read = in.readNBytes(bytes, 0, length);
+        if (read < length) {
+            return java.util.Arrays.copyOf(bytes, read);
+        }
+        if (in.read() != -1) {
+            throw new IOException("the body is longer than its Content-Length");
+        }
+        return bytes;
     }
 
     private static long length(String header) {

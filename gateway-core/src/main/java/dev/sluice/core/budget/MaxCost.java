@@ -53,7 +53,7 @@ public final class MaxCost {
     static boolean usesOpenAiTokenizer(Deployment deployment) {
         String model = deployment.qualifiedModel();
         String name = model.substring(model.indexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
-        return name.startsWith("gpt-") || name.matches("^o\\d.*") || name.startsWith("chatgpt-")
+        return name.startsWith("gpt-") || (name.length() > 1 && name.charAt(0) == 'o' && Character.isDigit(name.charAt(1))) || name.startsWith("chatgpt-")
                 || name.startsWith("text-embedding-");
     }
 

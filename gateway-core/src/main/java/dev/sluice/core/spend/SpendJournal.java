@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An append-only file of lines, each addressed by the byte offset just past it, in segments
- * named by the offset they start at. Appends are group-committed: whoever holds the lock writes
- * every line waiting, so concurrent callers share one write; nothing is forced to the disk, so a
- * killed process loses nothing (its writes are in the kernel's page cache) while a power cut may
- * lose the last moments. Segments wholly below the acknowledged offset are deleted.
+ * named by the offset they start at. Appends are group-committed: a platform thread of the
+ * journal's own writes every line waiting in one write and wakes their callers, so calls ending
+ * together share one system call, and the calls' virtual threads never block in file I/O (which
+ * would make the scheduler add carrier threads). Nothing is forced to the disk: a killed process
+ * loses nothing (its writes are in the kernel's page cache), a power cut may lose the last
+ * moments. Segments wholly below the acknowledged offset are deleted.
  */
 final class SpendJournal implements AutoCloseable {
 
@@ -40,9 +42,10 @@ final class SpendJournal implements AutoCloseable {
 
     private final Path folder;
     private final String id;
-    private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final Consumer<List<Line>> onWritten;
+    private final Thread writer;
+    private volatile boolean closed;
     private FileChannel segment;
     private long segmentStart;
     private volatile long end;
@@ -50,6 +53,7 @@ final class SpendJournal implements AutoCloseable {
     private static final class Waiting {
         final byte[] bytes;
         final Object item;
+        final Thread caller = Thread.currentThread();
         volatile boolean written;
         volatile IOException failure;
 
@@ -63,7 +67,7 @@ final class SpendJournal implements AutoCloseable {
      * Opens the journal in a folder, made if need be; a line cut short at the end of the last
      * segment (a write the process died in) is dropped.
      *
-     * @param onWritten told of every batch of lines once written, in order, under the journal's lock
+     * @param onWritten told of every batch of lines once written, in order, on the journal's thread
      */
     SpendJournal(Path folder, Consumer<List<Line>> onWritten) {
         this.folder = folder;
@@ -89,6 +93,17 @@ final class SpendJournal implements AutoCloseable {
             end = segmentStart + whole;
         } catch (IOException e) {
             throw new UncheckedIOException("the spend journal in " + folder + " cannot be opened", e);
+        }
+        writer = Thread.ofPlatform().daemon().name("sluice-spend-journal").start(this::writeUntilClosed);
+    }
+
+    private void writeUntilClosed() {
+        while (!closed || !waiting.isEmpty()) {
+            if (waiting.isEmpty()) {
+                LockSupport.park(this);
+                continue;
+            }
+            writeWaiting();
         }
     }
 
@@ -117,15 +132,14 @@ final class SpendJournal implements AutoCloseable {
      * @throws UncheckedIOException when the file cannot be written
      */
     void append(byte[] line, Object item) {
+        if (closed) {
+            throw new UncheckedIOException(new IOException("the spend journal in " + folder + " is closed"));
+        }
         Waiting mine = new Waiting(line, item);
         waiting.add(mine);
-        lock.lock();
-        try {
-            if (!mine.written) {
-                writeWaiting();
-            }
-        } finally {
-            lock.unlock();
+        LockSupport.unpark(writer);
+        while (!mine.written) {
+            LockSupport.park(this);
         }
         if (mine.failure != null) {
             throw new UncheckedIOException("the spend journal in " + folder + " cannot be written", mine.failure);
@@ -167,12 +181,13 @@ final class SpendJournal implements AutoCloseable {
                 // the next append will fail the same way and say so
             }
         }
+        if (!lines.isEmpty()) {
+            onWritten.accept(lines);
+        }
         for (Waiting each : batch) {
             each.failure = failure;
             each.written = true;
-        }
-        if (!lines.isEmpty()) {
-            onWritten.accept(lines);
+            LockSupport.unpark(each.caller);
         }
     }
 
@@ -269,13 +284,17 @@ final class SpendJournal implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
+        closed = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             segment.close();
         } catch (IOException e) {
             LOG.warn("Spend journal {} did not close cleanly: {}", folder, e.toString());
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -45,7 +45,6 @@ public final class SpendLedger implements AutoCloseable {
     private static final int MEMORY_LIMIT = 50_000;
     private static final Duration INTERVAL = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final byte[] NEWLINE = {'\n'};
 
     private final Database database;
     private final SpendJournal journal;
@@ -72,7 +71,7 @@ public final class SpendLedger implements AutoCloseable {
      */
     public SpendLedger(Database database, Path journalDir, boolean keepLogs) {
         this.database = database;
-        this.json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+        this.json = JsonMapper.builder(dev.sluice.core.Gateway.sharedBuffers().build()).addModule(new JavaTimeModule()).build();
         this.rows = new SpendRows(keepLogs);
         this.journal = new SpendJournal(journalDir, this::journalled);
         this.deadLetters = journalDir.resolve("dead-letter.jsonl");
@@ -81,7 +80,8 @@ public final class SpendLedger implements AutoCloseable {
 
     /** Starts the background writer. */
     public SpendLedger start() {
-        writer = Thread.ofVirtual().name("sluice-spend-writer").start(this::run);
+        // a platform thread: the database driver's (H2's file) I/O would pin a virtual one's carrier
+        writer = Thread.ofPlatform().daemon().name("sluice-spend-writer").start(this::run);
         return this;
     }
 
@@ -106,10 +106,10 @@ public final class SpendLedger implements AutoCloseable {
     }
 
     private byte[] lineOf(SpendRecord record) throws IOException {
-        byte[] body = json.writeValueAsBytes(record);
-        byte[] line = java.util.Arrays.copyOf(body, body.length + 1);
-        line[body.length] = NEWLINE[0];
-        return line;
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+        json.writeValue(line, record);
+        line.write('\n');
+        return line.toByteArray();
     }
 
     private void journalled(List<SpendJournal.Line> lines) {

@@ -4,11 +4,9 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -19,8 +17,6 @@ import org.jdbi.v3.core.Handle;
  */
 final class SpendRows {
 
-    private static final int LOOKUP = 1000;
-
     private final boolean keepLogs;
 
     SpendRows(boolean keepLogs) {
@@ -28,29 +24,14 @@ final class SpendRows {
     }
 
     /**
-     * Writes the records. With log rows, ids already in the table are skipped (and repeats inside
-     * the batch), so a record journalled twice, or a call id a client sent twice, counts once.
+     * Writes the records. The journal's checkpoint, moved in the same transaction, is what keeps a
+     * record from being written twice; a call id that is in the table already (which no journal
+     * replay can cause) fails the batch on the key, and the ledger quarantines that record.
      */
     void write(Handle handle, List<SpendRecord> records) {
         if (!keepLogs) {
             addToAccounts(handle, records);
             DailySpend.add(handle, records);
-            return;
-        }
-        Set<String> seen = new HashSet<>();
-        for (int from = 0; from < records.size(); from += LOOKUP) {
-            List<String> ids = records.subList(from, Math.min(records.size(), from + LOOKUP)).stream()
-                    .map(SpendRecord::requestId).toList();
-            seen.addAll(handle.createQuery("select request_id from sluice_spend_logs where request_id in (<ids>)")
-                    .bindList("ids", ids).mapTo(String.class).list());
-        }
-        List<SpendRecord> fresh = new ArrayList<>(records.size());
-        for (SpendRecord record : records) {
-            if (seen.add(record.requestId())) {
-                fresh.add(record);
-            }
-        }
-        if (fresh.isEmpty()) {
             return;
         }
         var insert = handle.prepareBatch("""
@@ -60,7 +41,7 @@ final class SpendRows {
                 values (:request_id, :api_key, :key_alias, :user_id, :team_id, :end_user, :call_type, :model,
                     :model_group, :model_id, :api_base, :status, :prompt_tokens, :completion_tokens,
                     :cached_tokens, :total_tokens, :spend, :cache_hit, :start_time, :end_time)""");
-        for (SpendRecord record : fresh) {
+        for (SpendRecord record : records) {
             insert.bind("request_id", record.requestId()).bind("api_key", record.keyToken())
                     .bind("key_alias", record.keyAlias()).bind("user_id", record.userId())
                     .bind("team_id", record.teamId()).bind("end_user", record.endUser())
@@ -76,8 +57,8 @@ final class SpendRows {
                     .add();
         }
         insert.execute();
-        addToAccounts(handle, fresh);
-        DailySpend.add(handle, fresh);
+        addToAccounts(handle, records);
+        DailySpend.add(handle, records);
     }
 
     /**

@@ -201,14 +201,16 @@ public final class RequestLog implements AutoCloseable {
         }
     }
 
+    /** White space and quotes, which would break a {@code name=value} line apart. */
+    private static final java.util.regex.Pattern UNSAFE_IN_TEXT = java.util.regex.Pattern.compile("[\\s\"]");
+
     private static final class TextLine implements Line {
         private final StringBuilder out = new StringBuilder(256);
 
         @Override
         public void text(String name, String value) {
             if (value != null) {
-                String safe = value.replaceAll("[\\s\"]", "_");
-                raw(name, safe);
+                raw(name, UNSAFE_IN_TEXT.matcher(value).replaceAll("_"));
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.sluice.core.tokens;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -8,8 +10,19 @@ import com.knuddels.jtokkit.api.EncodingType;
  * Token counts with OpenAI's o200k tokenizer (GPT-4o, the o-series), through jtokkit: exact for
  * those models, close for the others (which is why budget reservations add a margin for them,
  * see {@code MaxCost}). Loaded on first use, once per process.
+ *
+ * <p>Prompts repeat: a system prompt on every call, a conversation's history on each of its turns.
+ * Counts of longer texts are remembered, so the request path pays a lookup for those, not a count.
  */
 public final class Tokens {
+
+    /** Texts shorter than this are counted each time: a lookup would cost about as much. */
+    private static final int REMEMBERED_FROM = 32;
+
+    private static final Cache<String, Integer> COUNTS = Caffeine.newBuilder()
+            .maximumWeight(4_000_000) // characters: the texts are held as keys
+            .weigher((String text, Integer count) -> text.length())
+            .build();
 
     private Tokens() {
     }
@@ -20,6 +33,13 @@ public final class Tokens {
 
     /** @return how many tokens the text is */
     public static int count(CharSequence text) {
-        return text.isEmpty() ? 0 : Holder.O200K.countTokensOrdinary(text.toString());
+        if (text.isEmpty()) {
+            return 0;
+        }
+        String string = text.toString();
+        if (string.length() < REMEMBERED_FROM || string.length() > 1_000_000) {
+            return Holder.O200K.countTokensOrdinary(string);
+        }
+        return COUNTS.get(string, Holder.O200K::countTokensOrdinary);
     }
 }

@@ -86,6 +86,7 @@ class SpendLedgerTest {
         assertEquals(300, logRows());
         assertEquals(0, expected.compareTo(keySpend(token)), "a repeated request id is never counted twice");
         assertEquals(0, ledger.pending());
+        assertEquals(2, ledger.quarantined(), "the repeats are refused by the key and set aside");
     }
 
     @ParameterizedTest
