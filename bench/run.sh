@@ -12,6 +12,9 @@
 #      SLUICE_CONFIG (bench/sluice-bench.yaml), LABEL_PREFIX (sluice),
 #      KEY_BODY (a /key/generate body: call with a new virtual key, e.g. '{"rpm_limit": 100000000}',
 #      instead of the master key, so the key's limits and budget are on the path).
+# Governance on, as users run it (the figures in docs/benchmarks.md):
+#   KEY_BODY='{"max_budget":1000000,"rpm_limit":100000000,"tpm_limit":100000000000}' bench/run.sh
+#   ... SLUICE_CONFIG=bench/sluice-bench-postgres-redis.yaml for the production layout.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
@@ -38,6 +41,11 @@ fi
 start_sluice() { # start_sluice NAME PORT UPSTREAM_BASE
   sed "s#http://127.0.0.1:18080#$3#" "${SLUICE_CONFIG:-$root/bench/sluice-bench.yaml}" > "$RUN_DIR/$1.yaml"
   rm -rf "$RUN_DIR/$1-data"
+  if grep -q "/sluice_bench" "$RUN_DIR/$1.yaml"; then # a fresh database, as the data dir is fresh
+    psql -q -h 127.0.0.1 -U postgres -d postgres -c "drop database if exists sluice_bench_${1//-/_}" \
+      -c "create database sluice_bench_${1//-/_}" >/dev/null 2>&1 || true
+    sed -i "s#/sluice_bench#/sluice_bench_${1//-/_}#" "$RUN_DIR/$1.yaml"
+  fi
   "$dist/bin/sluice" --config "$RUN_DIR/$1.yaml" --host 127.0.0.1 --port "$2" \
     --data-dir "$RUN_DIR/$1-data" > "$RUN_DIR/$1.log" 2>&1 &
   echo $! > "$RUN_DIR/$1.pid"
@@ -93,4 +101,7 @@ for scenario in $scenarios; do
       ./stream.sh ;;
     *) echo "bench: unknown scenario $scenario" >&2; exit 2 ;;
   esac
+  # the gateway's memory right after the load: resident set, and the heap's use
+  echo "memory after $scenario: RSS $(ps -o rss= -p "$TARGET_PID" | awk '{printf "%.0f MB", $1/1024}'); heap:" \
+    "$("$JAVA_HOME/bin/jcmd" "$TARGET_PID" GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap' | sed 's/^ *//')"
 done

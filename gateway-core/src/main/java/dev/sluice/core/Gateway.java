@@ -51,6 +51,7 @@ import dev.sluice.core.cache.TieredCache;
 import dev.sluice.core.config.CacheSettings;
 import dev.sluice.api.RoutingPolicy;
 import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.json.JsonFactories;
 import dev.sluice.core.config.RouterSettings;
 import java.util.Optional;
 import dev.sluice.core.spend.PriceBook;
@@ -386,23 +387,14 @@ public final class Gateway implements AutoCloseable {
     /**
      * The gateway's JSON mapper. Strings may be as long as a whole request (base64 images), so
      * Jackson's default 20 MB string limit is raised to the request size limit; buffers are pooled
-     * ({@link #sharedBuffers()}).
+     * ({@link JsonFactories#sharedBuffers()}).
      */
     static ObjectMapper jsonMapper(long maxRequestBytes) {
         int maxString = (int) Math.min(Integer.MAX_VALUE, Math.max(maxRequestBytes, 20_000_000L));
-        return JsonMapper.builder(sharedBuffers()
+        return JsonMapper.builder(JsonFactories.sharedBuffers()
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build()).build()).build();
     }
 
-    /**
-     * A JSON factory whose parsers and generators reuse buffers from one shared pool: Jackson's
-     * default keeps them per thread, and each call runs on a virtual thread of its own, so every
-     * call allocated fresh ones.
-     */
-    public static com.fasterxml.jackson.core.JsonFactoryBuilder sharedBuffers() {
-        return new com.fasterxml.jackson.core.JsonFactoryBuilder()
-                .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool());
-    }
 
     /** Runs one model call through the pipeline. */
     public ModelResult call(ModelRequest request, GatewayCallContext context) {

@@ -215,6 +215,8 @@ final class Browser implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // the driver goes below either way
         } finally {
+            // Chromium outlived its session now and then, and went on using CPU after the tests
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
             driver.destroy();
         }
     }

@@ -3,6 +3,7 @@ package dev.sluice.core.spend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.core.json.JsonFactories;
 import dev.sluice.core.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class SpendLedger implements AutoCloseable {
      */
     public SpendLedger(Database database, Path journalDir, boolean keepLogs) {
         this.database = database;
-        this.json = JsonMapper.builder(dev.sluice.core.Gateway.sharedBuffers().build()).addModule(new JavaTimeModule()).build();
+        this.json = JsonMapper.builder(JsonFactories.sharedBuffers().build()).addModule(new JavaTimeModule()).build();
         this.rows = new SpendRows(keepLogs);
         this.journal = new SpendJournal(journalDir, this::journalled);
         this.deadLetters = journalDir.resolve("dead-letter.jsonl");
