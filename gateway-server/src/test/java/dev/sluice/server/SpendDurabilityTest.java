@@ -130,6 +130,7 @@ class SpendDurabilityTest {
         }
         assertTrue(answered.size() >= 400, "calls answered before the kill: " + answered.size());
 
+        Files.move(home.resolve("gateway.log"), home.resolve("gateway-killed.log"));
         RunningGateway restarted = RunningGateway.startProcess(home, config);
         restarted.close(); // SIGTERM: a clean stop, which writes what the journal holds
         Set<String> logged = new HashSet<>();
@@ -152,9 +153,19 @@ class SpendDurabilityTest {
         }
         Set<String> lost = new HashSet<>(answered);
         lost.removeAll(logged);
-        assertEquals(Set.of(), lost, "every call answered 200 before the kill has its spend-log row");
+        assertEquals(Set.of(), lost, () -> "every call answered 200 before the kill has its spend-log row; "
+                + answered.size() + " answered, " + logged.size() + " logged; the restarted gateway's log:\n"
+                + read(home.resolve("gateway.log")));
         assertEquals(0, loggedSpend.compareTo(keySpend), "the key's spend is the sum of its rows, none counted twice: "
                 + loggedSpend + " vs " + keySpend);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private Connection connect(String database, Path home) throws Exception {

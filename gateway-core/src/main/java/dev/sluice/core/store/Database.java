@@ -65,9 +65,11 @@ public final class Database implements AutoCloseable {
             description = url.jdbcUrl();
         } else {
             Path file = dataDir.toAbsolutePath().resolve("sluice");
-            // CACHE_SIZE (KB) bounds H2's page cache inside the gateway's heap.
+            // CACHE_SIZE (KB) bounds H2's page cache inside the gateway's heap. DB_CLOSE_ON_EXIT=FALSE:
+            // H2's own shutdown hook would close the database while the gateway's is still writing
+            // the last spend records (they would wait in the journal for the next start).
             config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=16384");
+                    + "DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=16384;DB_CLOSE_ON_EXIT=FALSE");
             config.setUsername("sluice");
             config.setPassword("");
             config.setMaximumPoolSize(4);

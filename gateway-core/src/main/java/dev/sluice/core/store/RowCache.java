@@ -7,6 +7,8 @@ import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -33,6 +35,9 @@ public final class RowCache<V> {
     private final Function<String, Optional<V>> loader;
     private final Ticker ticker;
     private final Cache<String, Held<V>> rows;
+    private final ReentrantLock[] loading = new ReentrantLock[64];
+    /** Counts invalidations, so a read that raced one is not kept (it may predate the change). */
+    private final AtomicLong changes = new AtomicLong();
 
     /**
      * @param database the database the rows come from, whose availability decides what a miss does
@@ -44,6 +49,9 @@ public final class RowCache<V> {
         this.loader = loader;
         this.ticker = ticker;
         this.rows = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(STALE_LIMIT).ticker(ticker).build();
+        for (int i = 0; i < loading.length; i++) {
+            loading[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -58,22 +66,36 @@ public final class RowCache<V> {
         if (held == null && !database.available()) {
             throw unavailable();
         }
-        return rows.asMap().compute(id, (key, current) -> {
-            if (current != null && fresh(current)) {
-                return current; // read by another call meanwhile
+        // Read under a lock of the id's stripe, not inside the map's compute: a database that
+        // stalls must not hold a map bin (and, before JDK 24, a carrier thread) while it does.
+        ReentrantLock lock = loading[Math.floorMod(id.hashCode(), loading.length)];
+        lock.lock();
+        try {
+            Held<V> current = rows.getIfPresent(id);
+            if (current != null && (fresh(current) || !database.available())) {
+                return current.row(); // read by another call meanwhile, or the database went down meanwhile
             }
+            if (current == null && !database.available()) {
+                throw unavailable();
+            }
+            long changesBefore = changes.get();
+            Held<V> loaded;
             try {
-                return new Held<>(loader.apply(key), ticker.read());
+                loaded = new Held<>(loader.apply(id), ticker.read());
             } catch (RuntimeException e) {
                 if (!database.failedToConnect(e)) {
                     throw e;
                 }
                 if (current != null) {
-                    return current;
+                    return current.row();
                 }
                 throw unavailable();
             }
-        }).row();
+            rows.asMap().compute(id, (key, now) -> changes.get() == changesBefore ? loaded : now);
+            return loaded.row();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private boolean fresh(Held<V> held) {
@@ -82,6 +104,7 @@ public final class RowCache<V> {
 
     /** Drops a held row, so the next call reads it afresh: after it changed. */
     public void invalidate(String id) {
+        changes.incrementAndGet();
         rows.invalidate(id);
     }
 
