@@ -164,6 +164,11 @@ public final class SpendLedger implements AutoCloseable {
             writeUnjournalled();
             while (acknowledged() < journal.end()) {
                 List<Entry> batch = next(acknowledged);
+                if (batch.isEmpty()) { // the checkpoint points where the journal has no line: never spin on it
+                    LOG.error("Spend journal: nothing to read at offset {} of {}; is the folder one the database "
+                            + "knows?", acknowledged, journal.end());
+                    return false;
+                }
                 if (!writeOrIsolate(batch)) {
                     return false;
                 }
