@@ -395,7 +395,6 @@ public final class Gateway implements AutoCloseable {
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build()).build()).build();
     }
 
-
     /** Runs one model call through the pipeline. */
     public ModelResult call(ModelRequest request, GatewayCallContext context) {
         return pipeline.execute(request, context);

@@ -53,8 +53,8 @@ public final class MaxCost {
     static boolean usesOpenAiTokenizer(Deployment deployment) {
         String model = deployment.qualifiedModel();
         String name = model.substring(model.indexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
-        return name.startsWith("gpt-") || (name.length() > 1 && name.charAt(0) == 'o' && Character.isDigit(name.charAt(1))) || name.startsWith("chatgpt-")
-                || name.startsWith("text-embedding-");
+        boolean oSeries = name.length() > 1 && name.charAt(0) == 'o' && Character.isDigit(name.charAt(1));
+        return oSeries || name.startsWith("gpt-") || name.startsWith("chatgpt-") || name.startsWith("text-embedding-");
     }
 
     private static long outputLimit(Deployment deployment) {

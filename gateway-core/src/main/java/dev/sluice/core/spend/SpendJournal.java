@@ -33,6 +33,8 @@ final class SpendJournal implements AutoCloseable {
     private static final String SUFFIX = ".wal";
     private static final long SEGMENT_BYTES = 64L << 20;
 
+    private final long segmentBytes;
+
     /**
      * A line the journal holds: its bytes, what the appender made it from (null when read back
      * from the file), and the offsets it starts and ends at.
@@ -47,7 +49,9 @@ final class SpendJournal implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
     private FileChannel segment;
-    private long segmentStart;
+    private volatile long segmentStart;
+    /** Where the oldest segment kept starts, so acknowledging lists the folder only when one can go. */
+    private volatile long oldestStart;
     private volatile long end;
 
     private static final class Waiting {
@@ -69,6 +73,12 @@ final class SpendJournal implements AutoCloseable {
      * @param onWritten told of every batch of lines once written, in order, under the journal's lock
      */
     SpendJournal(Path folder, Consumer<List<Line>> onWritten) {
+        this(folder, onWritten, SEGMENT_BYTES);
+    }
+
+    /** As above, with segments of another size (tests roll them small). */
+    SpendJournal(Path folder, Consumer<List<Line>> onWritten, long segmentBytes) {
+        this.segmentBytes = segmentBytes;
         this.folder = folder;
         this.onWritten = onWritten;
         try {
@@ -80,6 +90,7 @@ final class SpendJournal implements AutoCloseable {
             this.id = Files.readString(idFile, StandardCharsets.UTF_8).strip();
             List<Long> starts = segmentStarts();
             segmentStart = starts.isEmpty() ? 0 : starts.get(starts.size() - 1);
+            oldestStart = starts.isEmpty() ? 0 : starts.get(0);
             segment = FileChannel.open(segmentPath(segmentStart), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             long size = segment.size();
@@ -107,8 +118,7 @@ final class SpendJournal implements AutoCloseable {
 
     /** @return the offset the oldest kept segment starts at */
     long start() {
-        List<Long> starts = segmentStarts();
-        return starts.isEmpty() ? end : starts.get(0);
+        return oldestStart;
     }
 
     /**
@@ -149,7 +159,7 @@ final class SpendJournal implements AutoCloseable {
         List<Line> lines = new ArrayList<>(batch.size());
         IOException failure = null;
         try {
-            if (end - segmentStart >= SEGMENT_BYTES) {
+            if (end - segmentStart >= segmentBytes) {
                 roll();
             }
             ByteBuffer[] buffers = new ByteBuffer[batch.size()];
@@ -242,13 +252,18 @@ final class SpendJournal implements AutoCloseable {
 
     /** Deletes the segments wholly below an offset that the database has acknowledged. */
     void acknowledge(long offset) {
+        if (oldestStart == segmentStart) {
+            return; // one segment, the one being written: nothing to list
+        }
         List<Long> starts = segmentStarts();
         for (int i = 0; i + 1 < starts.size(); i++) {
             if (starts.get(i + 1) <= offset) {
                 try {
                     Files.deleteIfExists(segmentPath(starts.get(i)));
+                    oldestStart = starts.get(i + 1);
                 } catch (IOException e) {
                     LOG.warn("Spend journal segment {} cannot be deleted: {}", segmentPath(starts.get(i)), e.toString());
+                    return;
                 }
             }
         }

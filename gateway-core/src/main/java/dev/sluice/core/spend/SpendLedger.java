@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.core.json.JsonFactories;
 import dev.sluice.core.store.Database;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +109,7 @@ public final class SpendLedger implements AutoCloseable {
     }
 
     private byte[] lineOf(SpendRecord record) throws IOException {
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
         json.writeValue(line, record);
         line.write('\n');
         return line.toByteArray();
@@ -236,38 +238,40 @@ public final class SpendLedger implements AutoCloseable {
      * @return false when the database failed otherwise (unreachable, say): try again later
      */
     private boolean writeOrIsolate(List<Entry> batch) {
-        List<Entry> readable = batch.stream().filter(entry -> entry.record() != null).toList();
-        if (readable.size() < batch.size()) {
-            int at = 0;
-            while (batch.get(at).record() != null) {
-                at++;
-            }
-            return writeOrIsolate(batch.subList(0, at)) && quarantine(batch.get(at), "not a spend record")
-                    && writeOrIsolate(batch.subList(at + 1, batch.size()));
-        }
         if (batch.isEmpty()) {
             return true;
         }
+        for (int at = 0; at < batch.size(); at++) {
+            if (batch.get(at).record() == null) {
+                return writeOrIsolate(batch.subList(0, at)) && quarantine(batch.get(at), "not a spend record")
+                        && writeOrIsolate(batch.subList(at + 1, batch.size()));
+            }
+        }
+        RuntimeException failure = attempt(batch);
+        if (failure != null && refusesData(failure)) {
+            failure = attempt(batch); // once more, whole: two replicas may have raced to add the same daily row
+        }
+        if (failure == null) {
+            return true;
+        }
+        if (!refusesData(failure)) {
+            LOG.warn("Spend not written ({}); records wait in the journal", failure.toString());
+            return false;
+        }
+        if (batch.size() == 1) {
+            return quarantine(batch.get(0), failure.toString());
+        }
+        int half = batch.size() / 2;
+        return writeOrIsolate(batch.subList(0, half)) && writeOrIsolate(batch.subList(half, batch.size()));
+    }
+
+    /** @return why the batch was not written, or null if it was */
+    private RuntimeException attempt(List<Entry> batch) {
         try {
             write(batch);
-            return true;
-        } catch (RuntimeException first) {
-            RuntimeException e;
-            try {
-                write(batch); // once more, whole: two replicas may have raced to add the same daily row
-                return true;
-            } catch (RuntimeException again) {
-                e = again;
-            }
-            if (!refusesData(e)) {
-                LOG.warn("Spend not written ({}); records wait in the journal", e.toString());
-                return false;
-            }
-            if (batch.size() == 1) {
-                return quarantine(batch.get(0), e.toString());
-            }
-            int half = batch.size() / 2;
-            return writeOrIsolate(batch.subList(0, half)) && writeOrIsolate(batch.subList(half, batch.size()));
+            return null;
+        } catch (RuntimeException e) {
+            return e;
         }
     }
 
@@ -278,8 +282,8 @@ public final class SpendLedger implements AutoCloseable {
      */
     static boolean refusesData(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLException sql) {
-                for (java.sql.SQLException each = sql; each != null; each = each.getNextException()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException each = sql; each != null; each = each.getNextException()) {
                     String state = each.getSQLState();
                     if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
                         return true;

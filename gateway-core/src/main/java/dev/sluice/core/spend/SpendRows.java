@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * What a batch of spend records does to the database, inside the caller's transaction: their log
@@ -78,7 +79,7 @@ final class SpendRows {
             }
             insert.executeBatch();
         } catch (SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+            throw new UnableToExecuteStatementException(e, null);
         }
     }
 

@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String description;
-    private volatile boolean down;
-    private final java.util.concurrent.locks.ReentrantLock probing = new java.util.concurrent.locks.ReentrantLock();
+    private final AtomicBoolean down = new AtomicBoolean();
 
     private Database(HikariDataSource pool, Dialect dialect, String description) {
         this.pool = pool;
@@ -129,7 +130,7 @@ public final class Database implements AutoCloseable {
      *         database is known to be down
      */
     public boolean isReachable() {
-        if (down) {
+        if (down.get()) {
             return false;
         }
         if (connects()) {
@@ -144,7 +145,7 @@ public final class Database implements AutoCloseable {
      *         one again, so calls that would wait on the pool fail at once instead
      */
     public boolean available() {
-        return !down;
+        return !down.get();
     }
 
     /**
@@ -175,19 +176,10 @@ public final class Database implements AutoCloseable {
     }
 
     private void markDown() {
-        if (down || !probing.tryLock()) {
-            return;
-        }
-        try {
-            if (down) {
-                return;
-            }
-            down = true;
+        if (down.compareAndSet(false, true)) {
             LOG.error("Database {} cannot be reached: keys and accounts in use are served from memory, spend waits in "
                     + "the journal, unknown keys get 503 until it is back", description);
             Thread.ofVirtual().name("sluice-db-probe").start(this::probeUntilBack);
-        } finally {
-            probing.unlock();
         }
     }
 
@@ -195,12 +187,12 @@ public final class Database implements AutoCloseable {
         long started = System.nanoTime();
         while (!pool.isClosed()) {
             if (connects()) {
-                down = false;
+                down.set(false);
                 LOG.info("Database {} is reachable again after {} s", description,
                         Duration.ofNanos(System.nanoTime() - started).toSeconds());
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+            LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
         }
     }
 
