@@ -7,7 +7,9 @@
 # (git-ignored); quote them in docs/benchmarks.md.
 #
 # Needs: nginx, libnginx-mod-http-lua, wrk, node (apt-get install nginx libnginx-mod-http-lua wrk).
-# Env: SCENARIOS ("c1 c50 rate200 stream slow stream-slow"), DURATION (10s), ROUNDS (3), WARMUP (30s), SLUICE_PORT (4000),
+# helidon-c50: the same c50 load on a bare Helidon WebServer + WebClient hop (bench/helidon-hop),
+# the floor under any gateway on this stack (not in the default set).
+# Env: SCENARIOS ("c1 c50 rate200 stream slow stream-slow"; also helidon-c50), DURATION (10s), ROUNDS (3), WARMUP (30s), SLUICE_PORT (4000),
 #      JAVA_OPTS (extra JVM flags for the gateway), SHARED_BENCH (../shared/bench),
 #      SLUICE_CONFIG (bench/sluice-bench.yaml), LABEL_PREFIX (sluice),
 #      KEY_BODY (a /key/generate body: call with a new virtual key, e.g. '{"rpm_limit": 100000000}',
@@ -54,7 +56,7 @@ start_sluice() { # start_sluice NAME PORT UPSTREAM_BASE
 }
 
 cleanup() {
-  for name in sluice sluice-slow; do
+  for name in sluice sluice-slow helidon-hop; do
     if [ -f "$RUN_DIR/$name.pid" ]; then kill "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null || true; rm -f "$RUN_DIR/$name.pid"; fi
   done
   PEERS=hop "$shared/peers/stop.sh" >/dev/null 2>&1 || true
@@ -83,6 +85,13 @@ hop_on() { # restart the hop in front of the given upstream if it is not there a
   fi
 }
 
+if [[ " $scenarios " == *" helidon-c50 "* ]]; then
+  "$JAVA_HOME/bin/java" -cp "$dist/lib/*" "$root/bench/helidon-hop/HelidonHop.java" $((port + 2)) http://127.0.0.1:18080 \
+    > "$RUN_DIR/helidon-hop.log" 2>&1 &
+  echo $! > "$RUN_DIR/helidon-hop.pid"
+  for _ in $(seq 60); do curl -s -o /dev/null "http://127.0.0.1:$((port + 2))/" && break; sleep 0.5; done
+fi
+
 cd "$shared"
 for scenario in $scenarios; do
   export TARGET_PID=$(cat "$RUN_DIR/sluice.pid")
@@ -93,6 +102,9 @@ for scenario in $scenarios; do
   case $scenario in
     c1) LABEL=${LABEL_PREFIX:-sluice}-c1 TARGETS=$targets CONNECTIONS=1 THREADS=1 WARMUP=$warmup ./run.sh ;;
     c50) LABEL=${LABEL_PREFIX:-sluice}-c50 TARGETS=$targets CONNECTIONS=50 THREADS=2 WARMUP=$warmup ./run.sh ;;
+    helidon-c50) export TARGET_PID=$(cat "$RUN_DIR/helidon-hop.pid")
+      LABEL=helidon-hop-c50 TARGETS="hop helidon-hop=http://127.0.0.1:$((port + 2))/v1/chat/completions" CONNECTIONS=50 \
+      THREADS=2 WARMUP=$warmup ./run.sh ;;
     rate200) LABEL=${LABEL_PREFIX:-sluice}-rate200 TARGETS=$targets RATE=200 CONNECTIONS=10 THREADS=1 WARMUP=$warmup ./run.sh ;;
     stream) LABEL=${LABEL_PREFIX:-sluice}-stream TARGETS=$targets ./stream.sh ;;
     slow) UPSTREAM=$slow_upstream LABEL=${LABEL_PREFIX:-sluice}-slow50-c20 TARGETS=$slow_targets CONNECTIONS=20 THREADS=2 \
