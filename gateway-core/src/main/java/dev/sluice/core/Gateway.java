@@ -460,9 +460,9 @@ public final class Gateway implements AutoCloseable {
         return plugins.plugins();
     }
 
-    /** @return whether the Redis shared by the replicas answered last time, empty when there is none */
+    /** @return whether the Redis shared by the replicas answers a probe now, empty when there is none */
     public Optional<Boolean> sharedStateHealthy() {
-        return shared.map(SharedRedis::healthy);
+        return shared.map(SharedRedis::probe);
     }
 
     /** @return whether the shared cache answers, empty when there is none */

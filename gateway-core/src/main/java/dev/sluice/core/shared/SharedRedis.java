@@ -265,6 +265,22 @@ public final class SharedRedis implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks Redis now (a PING, within the command timeout) rather than trusting the last command,
+     * which may be long past: readiness must not say "connected" during an outage, nor
+     * "unreachable" after Redis came back while no call needed it.
+     *
+     * @return whether Redis answered
+     */
+    public boolean probe() {
+        try {
+            run(RedisCommands::ping);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** @return whether the last command got through */
     public boolean healthy() {
         return healthy.get();
