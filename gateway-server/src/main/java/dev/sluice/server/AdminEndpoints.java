@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.core.Gateway;
+import dev.sluice.core.admin.AdminBody;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,6 +21,8 @@ import java.util.Optional;
  */
 final class AdminEndpoints {
 
+    private static final int MAX_PARAM = 1024;
+
     /** An admin action: the caller and the request in, the JSON answer out. */
     interface Action {
         JsonNode run(Principal caller, ServerRequest req);
@@ -33,10 +36,10 @@ final class AdminEndpoints {
     private final AdminCallers callers;
 
     AdminEndpoints(Gateway gateway, JsonResponses responses, ErrorResponses errors, HttpRules rules,
-                   AdminCallers callers) {
+                   AdminCallers callers, JsonBodyReader bodies) {
         this.callers = callers;
         this.gateway = gateway;
-        this.bodies = new JsonBodyReader(gateway.json(), gateway.config().general().maxRequestBytes());
+        this.bodies = bodies;
         this.responses = responses;
         this.errors = errors;
         this.rules = rules;
@@ -78,7 +81,34 @@ final class AdminEndpoints {
     }
 
     static Optional<String> param(ServerRequest req, String name) {
-        return req.query().first(name).asOptional().filter(value -> !value.isBlank());
+        return values(req, name).stream().findFirst().filter(value -> !value.isBlank());
+    }
+
+    /**
+     * A query parameter's values, decoded where they can be (a bad escape such as {@code %zz}
+     * stays as sent, as LiteLLM reads it) and refused with a 400 when they hold control
+     * characters, which no id or filter has and which the database refuses.
+     */
+    private static List<String> values(ServerRequest req, String name) {
+        List<String> values;
+        try {
+            values = req.query().all(name, List::of);
+        } catch (IllegalArgumentException badEscape) {
+            values = rawValues(req.query().rawValue(), name);
+        }
+        values.forEach(value -> AdminBody.checkedText(name, value, MAX_PARAM));
+        return values;
+    }
+
+    private static List<String> rawValues(String query, String name) {
+        List<String> values = new java.util.ArrayList<>();
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            if ((equals < 0 ? pair : pair.substring(0, equals)).equals(name)) {
+                values.add(equals < 0 ? "" : pair.substring(equals + 1));
+            }
+        }
+        return values;
     }
 
     /** @return a query parameter that is required */
@@ -89,7 +119,7 @@ final class AdminEndpoints {
 
     /** @return a list query parameter, given as {@code a,b} or repeated */
     static List<String> list(ServerRequest req, String name) {
-        return req.query().all(name, List::of).stream().flatMap(value -> Arrays.stream(value.split(",")))
+        return values(req, name).stream().flatMap(value -> Arrays.stream(value.split(",")))
                 .map(String::trim).filter(value -> !value.isEmpty()).toList();
     }
 

@@ -28,8 +28,12 @@ final class HealthRoutes {
     private final Gateway gateway;
     private final JsonResponses responses;
     private final ErrorResponses errors;
+    private final java.util.function.BooleanSupplier shuttingDown;
 
-    HealthRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors) {
+    /** @param shuttingDown whether the server is shutting down, when readiness answers 503 */
+    HealthRoutes(Gateway gateway, JsonResponses responses, ErrorResponses errors,
+                 java.util.function.BooleanSupplier shuttingDown) {
+        this.shuttingDown = shuttingDown;
         this.gateway = gateway;
         this.responses = responses;
         this.errors = errors;
@@ -51,7 +55,8 @@ final class HealthRoutes {
         // A database outage degrades the gateway but does not stop it (keys in use are served from
         // memory, spend waits in the journal), so the replica stays in service: 200, and says so.
         boolean databaseUp = gateway.database().isReachable();
-        body.put("status", databaseUp ? "healthy" : "degraded");
+        boolean leaving = shuttingDown.getAsBoolean();
+        body.put("status", leaving ? "shutting down" : databaseUp ? "healthy" : "degraded");
         body.put("db", databaseUp ? "connected" : "Not connected");
         body.put("spend_journal_backlog_bytes", gateway.spend().backlogBytes());
         body.put("db_type", gateway.database().dialect().name().toLowerCase(java.util.Locale.ROOT));
@@ -77,7 +82,8 @@ final class HealthRoutes {
                     .put("model_id", served.config().deployment().id())
                     .put("error", served.missingPluginMessage());
         }
-        responses.send(res, body);
+        // shutting down: load balancers must stop sending while calls in flight finish
+        responses.send(res, leaving ? 503 : 200, body);
     }
 
     private void health(ServerRequest req, ServerResponse res) {

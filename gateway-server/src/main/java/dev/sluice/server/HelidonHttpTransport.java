@@ -50,7 +50,10 @@ final class HelidonHttpTransport implements HttpTransport {
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(false)
                 .socketOptions(options -> options.tcpNoDelay(true).socketKeepAlive(true))
-                .connectionCacheSize(512);
+                .connectionCacheSize(512)
+                // a cache of its own: Helidon's shared one closes in a JVM shutdown hook of its own,
+                // which failed every upstream call made while the gateway drained after SIGTERM
+                .shareConnectionCache(false);
         tls.everyUpstream().ifPresent(builder::tls);
         this.client = builder.build();
     }

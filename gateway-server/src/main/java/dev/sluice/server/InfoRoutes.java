@@ -89,7 +89,7 @@ final class InfoRoutes {
     private void modelInfo(ServerRequest req, ServerResponse res) {
         try {
             Principal caller = caller(req);
-            Optional<String> onlyId = req.query().first("litellm_model_id").asOptional();
+            Optional<String> onlyId = AdminEndpoints.param(req, "litellm_model_id");
             ObjectNode body = gateway.json().createObjectNode();
             ArrayNode data = body.putArray("data");
             for (ServedDeployment served : gateway.catalog().deployments()) {

@@ -59,7 +59,7 @@ public final class Main {
         }
         try {
             SluiceServer server = SluiceServer.start(options, System.getenv());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::shutDownGracefully, "sluice-shutdown"));
             System.out.println("Sluice listening on " + server.scheme() + "://" + options.host() + ":" + server.port()
                     + " (OpenAI base URL: " + server.scheme() + "://localhost:" + server.port() + "/v1)");
         } catch (ConfigException e) {

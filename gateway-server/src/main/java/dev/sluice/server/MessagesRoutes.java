@@ -42,14 +42,16 @@ final class MessagesRoutes {
 
     private final Gateway gateway;
     private final ObjectMapper json;
+    private final OpenStreams openStreams;
     private final JsonBodyReader bodies;
     private final JsonResponses responses;
 
-    MessagesRoutes(Gateway gateway, JsonResponses responses) {
+    MessagesRoutes(Gateway gateway, JsonResponses responses, JsonBodyReader bodies, OpenStreams openStreams) {
+        this.openStreams = openStreams;
         this.gateway = gateway;
         this.responses = responses;
         this.json = gateway.json();
-        this.bodies = new JsonBodyReader(json, gateway.config().general().maxRequestBytes());
+        this.bodies = bodies;
     }
 
     void register(HttpRules rules) {
@@ -68,7 +70,9 @@ final class MessagesRoutes {
         ChatRequest request = null;
         try {
             context.principal(gateway.authenticator().authenticate(context.requestHeaders(), context.clientAddress()));
-            request = MessagesRequests.toChat(bodies.read(req), json);
+            ObjectNode body = bodies.read(req);
+            ModelParams.check(body);
+            request = MessagesRequests.toChat(body, json);
             ModelResult result = gateway.call(request, context);
             switch (result) {
                 case ModelResponse response -> {
@@ -78,7 +82,7 @@ final class MessagesRoutes {
                 }
                 case ChunkStream stream -> {
                     ChatRequest asked = request;
-                    stream(res, context, stream, (failure, firstChunkAt) ->
+                    stream(res, context, openStreams.track(stream), (failure, firstChunkAt) ->
                             FinishedCalls.finish(observation, context, "chat", asked, 200, failure, firstChunkAt));
                 }
             }
@@ -98,6 +102,7 @@ final class MessagesRoutes {
         try {
             gateway.authenticator().authenticate(new RequestHeaders(req.headers()), ModelRoutes.clientAddress(req));
             ObjectNode body = bodies.read(req);
+            ModelParams.check(body);
             body.put("max_tokens", 1);
             ChatRequest request = MessagesRequests.toChat(body, json);
             responses.send(res, json.createObjectNode().put("input_tokens", PromptSize.tokens(request)));

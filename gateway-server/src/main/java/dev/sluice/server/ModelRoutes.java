@@ -39,10 +39,12 @@ final class ModelRoutes {
     private final JsonBodyReader bodies;
     private final ErrorResponses errors;
     private final StreamWriter streams;
+    private final OpenStreams openStreams;
 
-    ModelRoutes(Gateway gateway, ErrorResponses errors) {
+    ModelRoutes(Gateway gateway, ErrorResponses errors, JsonBodyReader bodies, OpenStreams openStreams) {
+        this.openStreams = openStreams;
         this.gateway = gateway;
-        this.bodies = new JsonBodyReader(gateway.json(), gateway.config().general().maxRequestBytes());
+        this.bodies = bodies;
         this.errors = errors;
         this.streams = new StreamWriter(gateway.json(), errors);
     }
@@ -82,6 +84,7 @@ final class ModelRoutes {
             if (modelFromPath != null) {
                 body.put("model", modelFromPath);
             }
+            ModelParams.check(body);
             request = parse.apply(body);
             ModelRequest asked = request;
             ModelResult result = gateway.call(request, context);
@@ -93,7 +96,7 @@ final class ModelRoutes {
                     res.send(bytes);
                     FinishedCalls.finish(observation, context, operation, request, 200, null, -1);
                 }
-                case ChunkStream stream -> stream(res, context, stream, StreamWriter.callerWantsUsage(body),
+                case ChunkStream stream -> stream(res, context, openStreams.track(stream), StreamWriter.callerWantsUsage(body),
                         (failure, firstChunkAt) -> FinishedCalls.finish(observation, context, operation, asked,
                                 200, failure, firstChunkAt));
             }
@@ -155,14 +158,34 @@ final class ModelRoutes {
         res.header("x-litellm-response-duration-ms", millis(totalNanos));
         res.header("x-litellm-overhead-duration-ms", millis(Math.max(0, totalNanos - upstreamNanos)));
         for (Map.Entry<String, String> header : context.responseHeaders()) {
-            res.header(header.getKey(), header.getValue());
+            res.header(header.getKey(), headerValue(header.getValue()));
         }
     }
 
     private static void deploymentHeaders(ServerResponse res, Deployment deployment) {
-        res.header("x-litellm-model-id", deployment.id());
-        res.header("x-litellm-model-group", deployment.modelGroup());
-        deployment.apiBase().ifPresent(base -> res.header("x-litellm-model-api-base", base));
+        res.header("x-litellm-model-id", headerValue(deployment.id()));
+        res.header("x-litellm-model-group", headerValue(deployment.modelGroup()));
+        deployment.apiBase().ifPresent(base -> res.header("x-litellm-model-api-base", headerValue(base)));
+    }
+
+    /**
+     * A header value HTTP can carry: names stored before they were checked, or sent by a plugin,
+     * may hold CR, LF or other control characters, which Helidon rightly refuses to write (and the
+     * caller got an empty 500); they become spaces, and what is not Latin-1 becomes '?'.
+     */
+    static String headerValue(String value) {
+        StringBuilder safe = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean bad = (c < 0x20 && c != '\t') || c == 0x7f || c > 0xff;
+            if (bad && safe == null) {
+                safe = new StringBuilder(value.length()).append(value, 0, i);
+            }
+            if (safe != null) {
+                safe.append(bad ? (c > 0xff ? '?' : ' ') : c);
+            }
+        }
+        return safe == null ? value : safe.toString();
     }
 
     private static String millis(long nanos) {

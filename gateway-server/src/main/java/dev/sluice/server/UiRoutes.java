@@ -48,7 +48,7 @@ final class UiRoutes {
     private final Map<String, byte[]> files = new HashMap<>();
 
     UiRoutes(Gateway gateway, UiSessions sessions, AdminCallers callers, JsonResponses responses, ErrorResponses errors,
-             Map<String, String> environment) {
+             Map<String, String> environment, JsonBodyReader bodies) {
         this.gateway = gateway;
         this.callers = callers;
         this.sessions = sessions;
@@ -56,7 +56,7 @@ final class UiRoutes {
         this.errors = errors;
         this.username = Optional.ofNullable(environment.get("UI_USERNAME")).filter(value -> !value.isBlank());
         this.password = Optional.ofNullable(environment.get("UI_PASSWORD")).filter(value -> !value.isBlank());
-        this.bodies = new JsonBodyReader(gateway.json(), 64 * 1024);
+        this.bodies = bodies.limitedTo(64 * 1024);
         for (String file : FILES) {
             try (InputStream in = UiRoutes.class.getClassLoader().getResourceAsStream("sluice-ui/" + file)) {
                 if (in != null) {

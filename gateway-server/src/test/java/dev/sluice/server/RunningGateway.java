@@ -73,11 +73,14 @@ final class RunningGateway implements AutoCloseable {
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, configYaml);
         Path log = dir.resolve("gateway.log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--config", config.toString(), "--host", "127.0.0.1", "--port", "0",
                 "--plugins-dir", DIST_PLUGINS.toAbsolutePath().toString(), "--data-dir", dir.resolve("data").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // no load balancer to tell: a test's SIGTERM need not wait for readiness to be noticed
+        builder.environment().putIfAbsent("SLUICE_SHUTDOWN_READINESS_DELAY_SECONDS", "0");
+        Process process = builder.start();
         // Start-up takes a second or two; the bound is only there so a broken start fails the test.
         for (int waited = 0; waited < 1200; waited++) {
             String output = Files.readString(log);
@@ -93,6 +96,11 @@ final class RunningGateway implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException("the gateway process did not start:\n" + Files.readString(log));
+    }
+
+    /** @return the port the gateway listens on */
+    int port() {
+        return port;
     }
 
     URI uri(String path) {
@@ -149,6 +157,16 @@ final class RunningGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + response.body(), e);
         }
+    }
+
+    /** Sends the gateway's process SIGTERM, as Kubernetes does, and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** @return whether the gateway's process exited within the time given */
+    boolean awaitExit(java.time.Duration within) throws InterruptedException {
+        return process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Kills the gateway's process at once (SIGKILL, {@code kill -9}): no shutdown hook runs. */

@@ -21,6 +21,19 @@ import java.util.Set;
  */
 public record AdminBody(ObjectNode body) {
 
+    /** The longest text each field's column holds; other text fields hold {@value #DEFAULT_MAX_TEXT}. */
+    private static final Map<String, Integer> MAX_TEXT = Map.ofEntries(
+            Map.entry("budget_id", 64), Map.entry("team_id", 64), Map.entry("team_alias", 256),
+            Map.entry("user_id", 128), Map.entry("user_email", 320), Map.entry("user_role", 32),
+            Map.entry("role", 32), Map.entry("key_alias", 256), Map.entry("alias", 256),
+            Map.entry("default_model", 256), Map.entry("budget_duration", 16), Map.entry("model_name", 255),
+            Map.entry("model_id", 255), Map.entry("end_user_id", 256), Map.entry("organization_id", 128));
+    private static final int DEFAULT_MAX_TEXT = 1024;
+    private static final int MAX_LIST_ITEMS = 10_000;
+    /** numeric(20, 10): ten digits before the point, ten after. */
+    private static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999999");
+    private static final int AMOUNT_SCALE = 10;
+
     /**
      * @param known      the fields Sluice reads
      * @param notYet     LiteLLM's fields that Sluice does not act on yet
@@ -60,7 +73,33 @@ public record AdminBody(ObjectNode body) {
         if (!value.isTextual()) {
             throw invalid(field, "must be a string");
         }
-        return Optional.of(value.asText());
+        return Optional.of(checkedText(field, value.asText(), MAX_TEXT.getOrDefault(field, DEFAULT_MAX_TEXT)));
+    }
+
+    /**
+     * Names, ids and aliases end up in database columns, response headers and log lines: control
+     * characters (NUL above all, which PostgreSQL refuses) and text longer than the column are
+     * refused here with the field's name, not by the database with a 500.
+     *
+     * @return the text
+     * @throws GatewayException 400 naming the field
+     */
+    public static String checkedText(String field, String text, int maxLength) {
+        if (text.length() > maxLength) {
+            throw invalid(field, "is longer than " + maxLength + " characters");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw invalid(field, "contains a control character (U+" + String.format("%04X", (int) c)
+                        + "); send printable text");
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(++i)))) {
+                throw invalid(field, "contains a lone UTF-16 surrogate; send valid Unicode text");
+            }
+        }
+        return text;
     }
 
     /** @return the field as a non-negative amount in USD */
@@ -76,7 +115,10 @@ public record AdminBody(ObjectNode body) {
         if (amount.signum() < 0) {
             throw invalid(field, "must not be negative");
         }
-        return Optional.of(amount);
+        if (amount.compareTo(MAX_AMOUNT) > 0) {
+            throw invalid(field, "must be at most " + MAX_AMOUNT.toPlainString() + " (USD)");
+        }
+        return Optional.of(amount.setScale(AMOUNT_SCALE, java.math.RoundingMode.HALF_UP).stripTrailingZeros());
     }
 
     /** @return the field as a non-negative whole number */
@@ -90,6 +132,9 @@ public record AdminBody(ObjectNode body) {
         }
         if (value.asLong() < 0) {
             throw invalid(field, "must not be negative");
+        }
+        if (field.equals("max_parallel_requests") && value.asLong() > Integer.MAX_VALUE) {
+            throw invalid(field, "must be at most " + Integer.MAX_VALUE);
         }
         return Optional.of(value.asLong());
     }
@@ -126,12 +171,15 @@ public record AdminBody(ObjectNode body) {
         if (!value.isArray()) {
             throw invalid(field, "must be a list of strings");
         }
+        if (value.size() > MAX_LIST_ITEMS) {
+            throw invalid(field, "has more than " + MAX_LIST_ITEMS + " items");
+        }
         List<String> items = new ArrayList<>();
         for (JsonNode item : value) {
             if (!item.isTextual()) {
                 throw invalid(field, "must be a list of strings");
             }
-            items.add(item.asText());
+            items.add(checkedText(field, item.asText(), DEFAULT_MAX_TEXT));
         }
         return Optional.of(items);
     }
@@ -156,7 +204,8 @@ public record AdminBody(ObjectNode body) {
                 if (!entry.getValue().isTextual()) {
                     throw invalid(field + "." + entry.getKey(), "must be a string");
                 }
-                map.put(entry.getKey(), entry.getValue().asText());
+                map.put(checkedText(field, entry.getKey(), DEFAULT_MAX_TEXT),
+                        checkedText(field + "." + entry.getKey(), entry.getValue().asText(), DEFAULT_MAX_TEXT));
             }
             return map;
         });

@@ -162,7 +162,37 @@ public final class ConfigLoader {
                 .map(Secret::new);
         return new GeneralSettings(masterKey.map(Secret::new), databaseUrl.map(Secret::new), maxBytes, openHealth,
                 noSpendLogs, storeModels, saltKey, ipRanges(general.get("allowed_ips")),
-                ipRanges(general.get("trusted_proxies")), serverTls(general, env));
+                ipRanges(general.get("trusted_proxies")), serverTls(general, env), timeouts(general, env));
+    }
+
+    /** Each may also come from the environment, as SLUICE_ and the key in capitals; the config wins. */
+    private static GeneralSettings.ServerTimeouts timeouts(ConfigNode general, Map<String, String> env) {
+        GeneralSettings.ServerTimeouts defaults = GeneralSettings.ServerTimeouts.DEFAULTS;
+        return new GeneralSettings.ServerTimeouts(
+                seconds(general, env, "request_header_timeout_seconds", defaults.requestHeaders(), false),
+                seconds(general, env, "request_body_timeout_seconds", defaults.requestBody(), false),
+                seconds(general, env, "shutdown_readiness_delay_seconds", defaults.readinessDrain(), true),
+                seconds(general, env, "graceful_shutdown_seconds", defaults.shutdownGrace(), true));
+    }
+
+    private static java.time.Duration seconds(ConfigNode general, Map<String, String> env, String key,
+                                              java.time.Duration fallback, boolean zeroAllowed) {
+        String variable = "SLUICE_" + key.toUpperCase(java.util.Locale.ROOT);
+        Optional<Double> value = general.get(key).number();
+        if (value.isEmpty() && env.containsKey(variable)) {
+            try {
+                value = Optional.of(Double.parseDouble(env.get(variable).trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(variable, "must be a number of seconds");
+            }
+        }
+        return value.map(seconds -> {
+            if (seconds < 0 || (!zeroAllowed && seconds == 0) || seconds > 86_400) {
+                throw new ConfigException("general_settings." + key, zeroAllowed ? "must be between 0 and 86400 seconds"
+                        : "must be more than 0 and at most 86400 seconds");
+            }
+            return java.time.Duration.ofMillis((long) (seconds * 1000));
+        }).orElse(fallback);
     }
 
     private static Optional<GeneralSettings.ServerTls> serverTls(ConfigNode general, Map<String, String> env) {

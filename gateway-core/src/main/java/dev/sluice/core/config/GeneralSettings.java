@@ -21,11 +21,12 @@ import java.util.Optional;
  *                                    {@code X-Forwarded-For} names the caller
  * @param serverTls                   {@code ssl_certfile_path} and {@code ssl_keyfile_path} (PEM): the
  *                                    certificate chain and key to serve HTTPS with, if given
+ * @param timeouts                    how long the server waits for slow clients and for calls at shutdown
  */
 public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> databaseUrl, long maxRequestBytes,
                               boolean disableAuthOnHealthEndpoint, boolean disableSpendLogs, boolean storeModelInDb,
                               Optional<Secret> saltKey, IpRanges allowedIps, IpRanges trustedProxies,
-                              Optional<ServerTls> serverTls) {
+                              Optional<ServerTls> serverTls, ServerTimeouts timeouts) {
 
     /** The request size limit when {@code max_request_size_mb} is not set. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -38,6 +39,7 @@ public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> datab
         Objects.requireNonNull(allowedIps, "allowedIps");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(serverTls, "serverTls");
+        Objects.requireNonNull(timeouts, "timeouts");
         if (maxRequestBytes <= 0) {
             throw new ConfigException("general_settings.max_request_size_mb", "must be more than 0");
         }
@@ -50,5 +52,33 @@ public record GeneralSettings(Optional<Secret> masterKey, Optional<Secret> datab
      * @param keyFile  its private key, PKCS#8 PEM
      */
     public record ServerTls(java.nio.file.Path certFile, java.nio.file.Path keyFile) {
+    }
+
+    /**
+     * Sluice's own settings for slow clients and shutdown (LiteLLM leaves them to uvicorn's flags).
+     *
+     * @param requestHeaders {@code request_header_timeout_seconds}: the longest a request's line and
+     *                       headers may take to arrive, from their first byte (10)
+     * @param requestBody    {@code request_body_timeout_seconds}: the longest a body may take to arrive (60)
+     * @param readinessDrain {@code shutdown_readiness_delay_seconds}: after SIGTERM, how long readiness
+     *                       answers 503 while calls are still taken, so load balancers stop sending (5)
+     * @param shutdownGrace  {@code graceful_shutdown_seconds}: after that, how long calls and streams in
+     *                       flight may take to finish before they are ended (20; with the delay it fits
+     *                       Kubernetes' default 30 s grace)
+     */
+    public record ServerTimeouts(java.time.Duration requestHeaders, java.time.Duration requestBody,
+                                 java.time.Duration readinessDrain, java.time.Duration shutdownGrace) {
+
+        /** The defaults. */
+        public static final ServerTimeouts DEFAULTS = new ServerTimeouts(java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(20));
+
+        /** @throws NullPointerException if a part is null */
+        public ServerTimeouts {
+            Objects.requireNonNull(requestHeaders, "requestHeaders");
+            Objects.requireNonNull(requestBody, "requestBody");
+            Objects.requireNonNull(readinessDrain, "readinessDrain");
+            Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        }
     }
 }

@@ -25,7 +25,8 @@ final class KnownKeys {
     static final Set<String> GENERAL_SUPPORTED = Set.of(
             "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs",
             "require_auth_for_metrics_endpoint", "json_logs", "store_model_in_db", "allowed_ips", "trusted_proxies",
-            "ssl_certfile_path", "ssl_keyfile_path");
+            "ssl_certfile_path", "ssl_keyfile_path", "request_header_timeout_seconds", "request_body_timeout_seconds",
+            "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds");
     static final Set<String> GENERAL_NOT_YET = Set.of(
             "alerting", "alerting_threshold", "alert_types", "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "allowed_routes", "public_routes", "admin_only_routes",

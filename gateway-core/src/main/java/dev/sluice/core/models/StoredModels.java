@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Secret;
+import dev.sluice.core.admin.AdminBody;
 import dev.sluice.core.admin.Permissions;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.DeploymentConfig;
@@ -212,6 +213,11 @@ public final class StoredModels implements AutoCloseable {
 
     /** Checks an entry as the catalog would serve it, before it is written. */
     private void check(ObjectNode entry) {
+        if (!entry.path("model_name").isTextual()) {
+            throw AdminBody.invalid("model_name", "must be a string");
+        }
+        AdminBody.checkedText("model_name", entry.path("model_name").asText(), 255);
+        AdminBody.checkedText("model_info.id", entry.path("model_info").path("id").asText(), 255);
         try {
             catalog.check(reader.read(entry));
         } catch (ConfigException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.core.json.JsonFactories;
+import dev.sluice.core.store.DataRefusal;
 import dev.sluice.core.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,23 +275,9 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the database refused the data rather than failed: SQL states of class 22 (data
-     * exception: too long, out of range, a character it cannot store) and 23 (a constraint). An
-     * unreachable database, a missing table or a full disk are not the records' fault: they wait.
-     */
+    /** Whether the database refused the records' data rather than failed; see {@link DataRefusal}. */
     static boolean refusesData(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                for (SQLException each = sql; each != null; each = each.getNextException()) {
-                    String state = each.getSQLState();
-                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return DataRefusal.state(failure).isPresent();
     }
 
     private void write(List<Entry> batch) {
