@@ -180,6 +180,18 @@ class HostileInputTest {
                 + "\"user\",\"content\":\"hi\"}],\"user\":\"customer-1\",\"max_tokens\":5}", AUTH).statusCode());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aKeyWithoutAUserListsItself(String database) {
+        start(database, "");
+        String own = json(gateway.post("/key/generate", "{\"key_alias\":\"mine\"}", AUTH)).path("key").asText();
+        gateway.post("/key/generate", "{\"key_alias\":\"another\"}", AUTH);
+        HttpResponse<String> list = gateway.get("/key/list?return_full_object=true", "Authorization", "Bearer " + own);
+        assertEquals(200, list.statusCode(), list.body());
+        assertEquals(1, json(list).path("keys").size(), list.body());
+        assertEquals("mine", json(list).path("keys").path(0).path("key_alias").asText(), list.body());
+    }
+
     @Test
     void malformedHttpGetsJsonErrors() throws IOException {
         start("h2", "max_request_size_mb: 1");

@@ -221,14 +221,16 @@ public final class KeyService {
         return store.list(Map.of(column, id), 1, 10_000).keys();
     }
 
-    /** {@code /key/list}: internal users see their own keys only. */
+    /** {@code /key/list}: internal users see their own keys only; a key without a user, itself. */
     public KeyStore.KeyPage list(Map<String, String> filters, int page, int size, Principal caller) {
         if (page < 1 || size < 1 || size > 1000) {
             throw GatewayException.badRequest("'page' must be 1 or more and 'size' between 1 and 1000.", "size");
         }
         Map<String, String> scoped = new LinkedHashMap<>(filters);
         if (!Permissions.isAdmin(caller)) {
-            scoped.put("user_id", caller.userId().orElse("\u0000no user"));
+            // (a NUL placeholder here was a 500 on PostgreSQL, which refuses NUL in text)
+            caller.userId().ifPresentOrElse(user -> scoped.put("user_id", user),
+                    () -> scoped.put("token", caller.subject()));
         }
         return store.list(scoped, page, size);
     }

@@ -135,7 +135,8 @@ public final class KeyStore {
     /**
      * One page of keys, newest first.
      *
-     * @param filters equality filters by column: {@code user_id}, {@code team_id}, {@code key_alias}
+     * @param filters equality filters by column: {@code user_id}, {@code team_id}, {@code key_alias},
+     *                {@code token}
      * @param page    the page, from 1
      * @param size    keys per page
      * @return the page and the total count
@@ -143,7 +144,7 @@ public final class KeyStore {
     public KeyPage list(Map<String, String> filters, int page, int size) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         for (String column : filters.keySet()) {
-            if (!Set.of("user_id", "team_id", "key_alias").contains(column)) {
+            if (!Set.of("user_id", "team_id", "key_alias", "token").contains(column)) {
                 throw new IllegalArgumentException("not a key filter: " + column);
             }
             where.append(" and ").append(column).append(" = :").append(column);
