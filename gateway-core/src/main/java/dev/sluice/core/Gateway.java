@@ -97,6 +97,8 @@ public final class Gateway implements AutoCloseable {
     private final DeploymentHealthCheck healthCheck;
     private final Database database;
     private final Governance governance;
+    private final AccountDirectory accounts;
+    private final Optional<ChangeBroadcast> broadcast;
     private final SpendLedger spend;
     private final BudgetResets resets;
     private final TieredCache cache;
@@ -109,7 +111,9 @@ public final class Gateway implements AutoCloseable {
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
                     Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
                     Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels,
-                    KeyDirectory keyDirectory) {
+                    KeyDirectory keyDirectory, AccountDirectory accounts, Optional<ChangeBroadcast> broadcast) {
+        this.accounts = accounts;
+        this.broadcast = broadcast;
         this.telemetry = telemetry;
         this.keyDirectory = keyDirectory;
         this.storedModels = storedModels;
@@ -196,8 +200,10 @@ public final class Gateway implements AutoCloseable {
             AccountDirectory directory = governance.directory(Ticker.systemTicker());
             filters.add(new AccessFilter(virtualKeys, directory, catalog));
             shared = config.sharedRedis().map(SharedRedis::to);
-            shared.ifPresent(redis -> {
-                ChangeBroadcast broadcast = new ChangeBroadcast(redis);
+            Optional<ChangeBroadcast> broadcasts = shared.map(ChangeBroadcast::new);
+            SharedRedis sharedRedis = shared.orElse(null);
+            broadcasts.ifPresent(broadcast -> {
+                SharedRedis redis = sharedRedis;
                 broadcast.listen(virtualKeys::invalidate, directory::invalidate, router::coolDownElsewhere,
                         storedModels::reload);
                 storedModels.onChange(broadcast::modelsChanged);
@@ -235,7 +241,7 @@ public final class Gateway implements AutoCloseable {
             }
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
                     new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
-                    telemetry, storedModels, virtualKeys);
+                    telemetry, storedModels, virtualKeys, directory, broadcasts);
         } catch (RuntimeException e) {
             tracing.close();
             shared.ifPresent(SharedRedis::close);
@@ -458,6 +464,26 @@ public final class Gateway implements AutoCloseable {
     /** @return the plugins found and what became of them */
     public List<PluginStatus> plugins() {
         return plugins.plugins();
+    }
+
+    /**
+     * Ends admin UI sessions on every replica: this one's logouts are announced to the others
+     * (through Redis, when replicas share one), theirs are handed to the listener.
+     *
+     * @param endedElsewhere ends a session another replica logged out, by its id
+     * @return announces a logout made through this replica
+     */
+    public java.util.function.Consumer<String> shareSessionEnds(java.util.function.Consumer<String> endedElsewhere) {
+        broadcast.ifPresent(b -> b.onSessionEnded(endedElsewhere));
+        return id -> broadcast.ifPresent(b -> b.sessionEnded(id));
+    }
+
+    /**
+     * @return whether the team is blocked, from the same in-process cache as model calls (a team
+     *         that does not exist is not blocked)
+     */
+    public boolean teamBlocked(String teamId) {
+        return accounts.row("team", teamId).map(team -> team.path("blocked").asBoolean()).orElse(false);
     }
 
     /** @return whether the Redis shared by the replicas answers a probe now, empty when there is none */

@@ -25,14 +25,27 @@ final class AdminCallers {
     private final KeyDirectory keys;
     private final UiSessions sessions;
     private final Clock clock = Clock.systemUTC();
+    private final java.util.function.Predicate<String> teamBlocked;
 
-    AdminCallers(Authenticator authenticator, KeyDirectory keys, UiSessions sessions) {
+    /** @param teamBlocked whether a team is blocked: its keys may call no route at all, as in LiteLLM */
+    AdminCallers(Authenticator authenticator, KeyDirectory keys, UiSessions sessions,
+                 java.util.function.Predicate<String> teamBlocked) {
+        this.teamBlocked = teamBlocked;
         this.authenticator = authenticator;
         this.keys = keys;
         this.sessions = sessions;
     }
 
     Principal authenticate(ServerRequest req) {
+        Principal caller = caller(req);
+        if (caller.teamId().filter(teamBlocked).isPresent()) {
+            throw GatewayException.unauthenticated("Authentication Error - team " + caller.teamId().get()
+                    + " is blocked. An admin can unblock it with /team/unblock.");
+        }
+        return caller;
+    }
+
+    private Principal caller(ServerRequest req) {
         RequestHeaders headers = new RequestHeaders(req.headers());
         Optional<String> cookie = sessionCookie(req);
         if (cookie.isEmpty() || ApiKeyHeaders.find(headers).isPresent()) {

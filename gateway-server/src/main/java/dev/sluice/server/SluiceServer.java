@@ -110,7 +110,8 @@ public final class SluiceServer implements AutoCloseable {
             HttpRules rules = routeTable.recording(routing);
             new HealthRoutes(gateway, responses, errors, shuttingDown::get).register(rules);
             UiSessions sessions = new UiSessions(config.general().masterKey(), gateway.json(), java.time.Clock.systemUTC());
-            AdminCallers callers = new AdminCallers(gateway.authenticator(), gateway.keyDirectory(), sessions);
+            AdminCallers callers = new AdminCallers(gateway.authenticator(), gateway.keyDirectory(), sessions,
+                    gateway::teamBlocked);
             new InfoRoutes(gateway, responses, errors, callers).register(rules);
             new ModelRoutes(gateway, errors, bodies, openStreams).register(rules);
             new MessagesRoutes(gateway, responses, bodies, openStreams).register(rules);

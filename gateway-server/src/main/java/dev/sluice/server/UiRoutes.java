@@ -39,6 +39,7 @@ final class UiRoutes {
 
     private final Gateway gateway;
     private final UiSessions sessions;
+    private final java.util.function.Consumer<String> announceLogout;
     private final AdminCallers callers;
     private final JsonResponses responses;
     private final ErrorResponses errors;
@@ -52,6 +53,7 @@ final class UiRoutes {
         this.gateway = gateway;
         this.callers = callers;
         this.sessions = sessions;
+        this.announceLogout = gateway.shareSessionEnds(sessions::endedElsewhere);
         this.responses = responses;
         this.errors = errors;
         this.username = Optional.ofNullable(environment.get("UI_USERNAME")).filter(value -> !value.isBlank());
@@ -143,6 +145,7 @@ final class UiRoutes {
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
+        AdminCallers.sessionCookie(req).flatMap(sessions::end).ifPresent(announceLogout);
         res.header(HeaderNames.SET_COOKIE, UiSessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
         res.status(Status.OK_200);
         responses.send(res, gateway.json().createObjectNode().put("logged_out", true));

@@ -26,7 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
  * whose key is derived from the master key, so every replica that shares the master key accepts
  * it and none needs a session store. State-changing calls also need the session's CSRF token in
  * {@value #CSRF_HEADER}, derived from the same secret: another site can make a browser send the
- * cookie, never read the token.
+ * cookie, never read the token. Logging out ends the session for good, not just in the browser:
+ * its id (the nonce) is remembered as ended until the session would have expired, here and, through
+ * the replicas' change channel, on every replica.
  */
 final class UiSessions {
 
@@ -41,6 +43,8 @@ final class UiSessions {
     private final ObjectMapper json;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Sessions logged out, by nonce, with when they would have expired. */
+    private final Map<String, Long> ended = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param masterKey the master key; without one a random secret (sessions then last as long as
@@ -105,7 +109,7 @@ final class UiSessions {
         }
         try {
             JsonNode claims = json.readTree(DECODE.decode(body));
-            if (claims.path("exp").asLong() < clock.millis()) {
+            if (claims.path("exp").asLong() < clock.millis() || ended.containsKey(claims.path("nonce").asText())) {
                 return Optional.empty();
             }
             Set<String> models = new HashSet<>();
@@ -118,6 +122,36 @@ final class UiSessions {
         } catch (java.io.IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Ends the cookie's session, if it is one of ours.
+     *
+     * @return the session's id, to tell the other replicas
+     */
+    Optional<String> end(String cookie) {
+        if (read(cookie).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode claims = json.readTree(DECODE.decode(cookie.substring(0, cookie.indexOf('.'))));
+            String id = claims.path("nonce").asText();
+            ended(id, claims.path("exp").asLong());
+            return Optional.of(id);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Ends a session another replica logged out. */
+    void endedElsewhere(String id) {
+        ended(id, clock.millis() + LIFETIME.toMillis());
+    }
+
+    private void ended(String id, long expiresAt) {
+        long now = clock.millis();
+        ended.values().removeIf(expiry -> expiry < now); // forgotten once they would have expired anyway
+        ended.put(id, expiresAt);
     }
 
     /** @return the CSRF token of a cookie issued here */

@@ -22,7 +22,7 @@ final class UserRoutes {
     void register(AdminEndpoints endpoints) {
         endpoints.post("/user/new", (caller, req) -> governance.newUser(endpoints.body(req), caller))
                 .post("/user/update", (caller, req) -> {
-                    ObjectNode user = governance.users().update(endpoints.body(req), caller);
+                    ObjectNode user = governance.updateUser(endpoints.body(req), caller);
                     ObjectNode answer = endpoints.object();
                     answer.put("user_id", user.path("user_id").asText());
                     answer.set("data", user);

@@ -154,6 +154,15 @@ class AdminUiSessionTest {
         assertTrue(logout.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
     }
 
+    @Test
+    void logoutEndsTheSessionEvenForACopyOfItsCookie() {
+        String cookie = "sluice_session=" + cookieValue(gateway.post("/ui/login", "{\"key\":\"" + MASTER_KEY + "\"}"));
+        assertEquals(200, gateway.get("/key/list", "Cookie", cookie).statusCode());
+        assertEquals(200, gateway.post("/ui/logout", "", "Cookie", cookie).statusCode());
+        assertEquals(401, gateway.get("/key/list", "Cookie", cookie).statusCode(), "a copied cookie is no longer a session");
+        assertFalse(json(gateway.get("/ui/session", "Cookie", cookie)).path("logged_in").asBoolean());
+    }
+
     private static String cookieValue(HttpResponse<String> login) {
         String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         return setCookie.substring("sluice_session=".length(), setCookie.indexOf(';'));

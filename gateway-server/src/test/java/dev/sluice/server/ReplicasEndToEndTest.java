@@ -220,6 +220,23 @@ class ReplicasEndToEndTest {
     }
 
     @Test
+    void aUiLogoutThroughOneReplicaEndsTheSessionOnTheOther() throws Exception {
+        HttpResponse<String> login = first.post("/ui/login", "{\"key\":\"" + MASTER_KEY + "\"}");
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertEquals(200, second.get("/key/list", "Cookie", cookie).statusCode(), "replicas share sessions");
+        assertEquals(200, first.post("/ui/logout", "", "Cookie", cookie).statusCode());
+        int status = 200;
+        for (int i = 0; i < 100 && status == 200; i++) { // the announcement travels through Redis pub/sub
+            status = second.get("/key/list", "Cookie", cookie).statusCode();
+            if (status == 200) {
+                Thread.sleep(10);
+            }
+        }
+        assertEquals(401, status, "the other replica refuses the logged-out session within a second");
+    }
+
+    @Test
     void aModelAddedThroughOneReplicaIsServedByTheOtherAtOnce() throws Exception {
         String key = newKey("{}");
         assertEquals(400, chat(second, key, "added-at-run-time").statusCode(), "not a model yet");

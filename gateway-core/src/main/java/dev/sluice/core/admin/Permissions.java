@@ -4,6 +4,7 @@ import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.Principal;
 import dev.sluice.api.Role;
+import java.util.Optional;
 
 /** Who may do what on the admin API, and the errors that say so. */
 public final class Permissions {
@@ -30,6 +31,21 @@ public final class Permissions {
             throw forbidden("Only an admin (proxy_admin or proxy_admin_viewer) may read " + what + "; your role is "
                     + caller.role().wireName() + ".");
         }
+    }
+
+    /**
+     * @return who did a change, as {@code created_by}/{@code updated_by} show it: the caller's
+     *         user, else the master key or the UI login by name; never a key's hash, which
+     *         means nothing to a reader (a key of no user leaves it empty)
+     */
+    public static Optional<String> actor(Principal caller) {
+        if (caller.userId().isPresent()) {
+            return caller.userId();
+        }
+        // a virtual key's subject is its SHA-256 in hex (keys.VirtualKeys, which depends on this package)
+        boolean keyHash = caller.subject().length() == 64
+                && caller.subject().chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        return keyHash ? Optional.empty() : Optional.of(caller.subject());
     }
 
     /** @return a 403 with this message */

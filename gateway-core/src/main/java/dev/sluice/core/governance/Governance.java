@@ -134,7 +134,7 @@ public final class Governance {
 
     /**
      * {@code /key/generate}: a key of a team must name an existing team whose models include the
-     * key's, and an internal user may only make keys for teams it belongs to.
+     * key's, and only a proxy admin or the team's own admins may make keys for a team (as LiteLLM).
      */
     public KeyService.IssuedKey generateKey(ObjectNode body, Principal caller) {
         checkTeamOfKey(body, caller);
@@ -145,6 +145,15 @@ public final class Governance {
     public KeyRecord updateKey(ObjectNode body, Principal caller) {
         checkTeamOfKey(body, caller);
         return keys.update(body, caller);
+    }
+
+    /** {@code /user/update}; a changed {@code user_role} reaches the user's keys at once. */
+    public ObjectNode updateUser(ObjectNode body, Principal caller) {
+        ObjectNode user = users.update(body, caller);
+        if (body.has("user_role")) {
+            keys.refreshAllOf("user_id", user.path("user_id").asText());
+        }
+        return user;
     }
 
     /** {@code /user/new}: the user, its {@code teams}, and a first key unless {@code auto_create_key} is false. */
@@ -334,8 +343,9 @@ public final class Governance {
         String teamId = fields.text("team_id").get();
         ObjectNode team = teams.teams().find(teamId).orElseThrow(() ->
                 AdminBody.invalid("team_id", "names no team (" + teamId + "); create it with /team/new"));
-        if (caller.role() != Role.PROXY_ADMIN && !teams.mayRead(teamId, caller)) {
-            throw Permissions.forbidden("You are not a member of team " + teamId + ", so you cannot make keys for it.");
+        if (!teams.mayManageMembers(teamId, caller)) {
+            throw Permissions.forbidden("Only a proxy admin or an admin of team " + teamId + " may make keys for it "
+                    + "or move keys into it; ask one of the team's admins.");
         }
         List<String> teamModels = new ArrayList<>();
         team.path("models").forEach(model -> teamModels.add(model.asText()));

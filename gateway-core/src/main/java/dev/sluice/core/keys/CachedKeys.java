@@ -32,8 +32,8 @@ public final class CachedKeys implements KeyDirectory {
      * @param ticker  the cache's time source (tests pass a fake one)
      */
     public CachedKeys(KeyStore store, KeyService service, Ticker ticker) {
-        this.cache = new RowCache<>(store.database(),
-                token -> store.find(token).map(record -> new Entry(record, stored(record))), ticker);
+        this.cache = new RowCache<>(store.database(), token -> store.find(token).map(record -> new Entry(record,
+                stored(record, record.userId().flatMap(store::userRole)))), ticker);
         service.onChange(cache::invalidate);
     }
 
@@ -62,18 +62,30 @@ public final class CachedKeys implements KeyDirectory {
     }
 
     /**
-     * A user's key acts for that user (and may manage the user's keys); a key of no user may only
-     * read itself.
+     * A user's key acts for that user with the user's {@code user_role}, as in LiteLLM: a
+     * proxy_admin's key is an admin's, a viewer's may only read. A key whose user_id names no user
+     * (LiteLLM allows it) acts as an internal_user; a key of no user may only read itself.
      */
-    private static StoredKey stored(KeyRecord record) {
+    private static StoredKey stored(KeyRecord record, Optional<String> userRole) {
         Map<String, String> metadata = new LinkedHashMap<>();
         record.metadata().properties().forEach(entry -> {
             if (entry.getValue().isValueNode()) {
                 metadata.put(entry.getKey(), entry.getValue().asText());
             }
         });
-        Role role = record.userId().isPresent() ? Role.INTERNAL_USER : Role.INTERNAL_USER_VIEWER;
+        Role role = record.userId().isEmpty() ? Role.INTERNAL_USER_VIEWER
+                : userRole.map(CachedKeys::role).orElse(Role.INTERNAL_USER);
         return new StoredKey(record.token(), record.keyName(), record.keyAlias(), record.userId(), record.teamId(),
                 java.util.Set.copyOf(record.models()), metadata, role, record.blocked(), record.expires());
+    }
+
+    /** @return the role of a user_role; LiteLLM's others (team, customer) may only read */
+    private static Role role(String userRole) {
+        for (Role role : Role.values()) {
+            if (role.wireName().equals(userRole)) {
+                return role;
+            }
+        }
+        return Role.INTERNAL_USER_VIEWER;
     }
 }

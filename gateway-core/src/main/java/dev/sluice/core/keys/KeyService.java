@@ -95,7 +95,7 @@ public final class KeyService {
                 budgetDuration.map(span -> span.after(now)), fields.count("tpm_limit"), fields.count("rpm_limit"),
                 fields.count("max_parallel_requests").map(Long::intValue),
                 fields.span("duration").map(span -> span.after(now)), fields.bool("blocked").orElse(false),
-                Optional.of(caller.subject()), now, now);
+                Permissions.actor(caller), now, now);
         if (store.find(record.token()).isPresent()) {
             throw AdminBody.invalid("key", "is already in use; choose another or leave it out");
         }
@@ -147,7 +147,7 @@ public final class KeyService {
         if (fields.has("duration")) {
             changes.put("expires", fields.span("duration").map(span -> span.after(now)));
         }
-        store.update(key.token(), changes, now, caller.subject());
+        store.update(key.token(), changes, now, Permissions.actor(caller).orElse(null));
         announce(key.token());
         return store.find(key.token()).orElseThrow(() -> notFound(key.keyName()));
     }
@@ -156,7 +156,7 @@ public final class KeyService {
     public KeyRecord setBlocked(String keyOrToken, boolean blocked, Principal caller) {
         Permissions.requireAdmin(caller, "block or unblock keys");
         KeyRecord key = owned(keyOrToken, caller, true);
-        store.update(key.token(), Map.of("blocked", blocked), clock.instant(), caller.subject());
+        store.update(key.token(), Map.of("blocked", blocked), clock.instant(), Permissions.actor(caller).orElse(null));
         announce(key.token());
         return store.find(key.token()).orElseThrow(() -> notFound(key.keyName()));
     }
@@ -211,6 +211,16 @@ public final class KeyService {
         store.delete(tokens);
         tokens.forEach(this::announce);
         return tokens.size();
+    }
+
+    /**
+     * Makes every replica read a user's or team's keys afresh: what they may do follows the user's
+     * role, which changed.
+     *
+     * @param column {@code user_id} or {@code team_id}
+     */
+    public void refreshAllOf(String column, String id) {
+        ownedBy(column, id).forEach(key -> announce(key.token()));
     }
 
     /**

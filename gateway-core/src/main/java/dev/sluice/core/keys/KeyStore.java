@@ -86,6 +86,12 @@ public final class KeyStore {
                 .bind("token", token).map((rs, ctx) -> read(rs)).findOne());
     }
 
+    /** @return the {@code user_role} of a user, if the user exists */
+    public Optional<String> userRole(String userId) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("select user_role from sluice_users "
+                + "where user_id = :id").bind("id", userId).mapTo(String.class).findOne());
+    }
+
     /** @return the key with this alias */
     public Optional<KeyRecord> findByAlias(String alias) {
         return database.jdbi().withHandle(handle -> handle.createQuery("select * from sluice_keys where key_alias = :alias")

@@ -103,7 +103,7 @@ public final class StoredModels implements AutoCloseable {
                         + ":info, :by, :now, :now)")
                 .bind("id", modelId).bind("name", entry.path("model_name").asText())
                 .bind("params", seal.seal(entry.get("litellm_params").toString())).bind("info", info.toString())
-                .bind("by", caller.userId().orElse(caller.subject())).bind("now", now).execute());
+                .bind("by", Permissions.actor(caller).orElse(null)).bind("now", now).execute());
         reloadAndAnnounce();
         return withoutSecrets(entry);
     }

@@ -18,6 +18,7 @@ public final class ChangeBroadcast {
 
     private final SharedRedis redis;
     private final String replica = UUID.randomUUID().toString();
+    private volatile Consumer<String> onSessionEnded = id -> { };
 
     /** @param redis the shared Redis */
     public ChangeBroadcast(SharedRedis redis) {
@@ -60,6 +61,7 @@ public final class ChangeBroadcast {
             switch (parts[1]) {
                 case "key" -> onKey.accept(parts[2]);
                 case "models" -> onModels.run();
+                case "session" -> onSessionEnded.accept(parts[2]);
                 case "cooldown" -> {
                     int at = parts[2].lastIndexOf('@');
                     if (at > 0) {
@@ -84,6 +86,16 @@ public final class ChangeBroadcast {
     /** Announces that a model was added, changed or deleted through the API. */
     public void modelsChanged() {
         redis.publish(CHANNEL, replica + "\nmodels\n-");
+    }
+
+    /** @param listener ends an admin UI session another replica logged out, by the session's id */
+    public void onSessionEnded(Consumer<String> listener) {
+        this.onSessionEnded = listener;
+    }
+
+    /** Announces that an admin UI session was logged out, by its id (a random nonce, not the cookie). */
+    public void sessionEnded(String id) {
+        redis.publish(CHANNEL, replica + "\nsession\n" + id);
     }
 
     /** Announces a change of an account ({@code kind:id}). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Principal;
+import dev.sluice.api.Role;
 import dev.sluice.core.admin.AdminBody;
 import dev.sluice.core.admin.AdminTable;
 import dev.sluice.core.admin.Columns;
@@ -39,6 +40,8 @@ public final class TeamService {
             "allowed_passthrough_routes", "admins", "members", "logging", "model_max_budget", "spend");
 
     /** Member roles, as LiteLLM names them. */
+    /** What a team's own admin may change of it. */
+    static final Set<String> TEAM_ADMIN_FIELDS = Set.of("team_id", "team_alias", "metadata");
     static final Set<String> MEMBER_ROLES = Set.of("admin", "user");
 
     private final AdminTable teams;
@@ -82,9 +85,22 @@ public final class TeamService {
 
     /** {@code /team/update}. */
     public ObjectNode update(ObjectNode body, Principal caller) {
-        Permissions.requireAdmin(caller, "change teams");
         AdminBody fields = body(body, Set.of("team_id"));
-        return teams.update(teamId(fields), fields.values(FIELDS));
+        String id = teamId(fields);
+        if (caller.role() != Role.PROXY_ADMIN) {
+            // a team's own admins may rename it and change its metadata; its budget, limits and
+            // models are the proxy admin's, or a team admin could raise its own budget
+            if (!mayManageMembers(id, caller)) {
+                throw Permissions.forbidden("Only a proxy admin or an admin of team " + id + " may change it.");
+            }
+            for (String field : (Iterable<String>) body::fieldNames) {
+                if (!TEAM_ADMIN_FIELDS.contains(field)) {
+                    throw Permissions.forbidden("A team admin may change " + TEAM_ADMIN_FIELDS + " of its team; '"
+                            + field + "' is for a proxy admin to change.");
+                }
+            }
+        }
+        return teams.update(id, fields.values(FIELDS));
     }
 
     /** {@code /team/block} and {@code /team/unblock}. */
