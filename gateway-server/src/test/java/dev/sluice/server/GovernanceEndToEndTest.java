@@ -75,8 +75,10 @@ class GovernanceEndToEndTest {
 
         JsonNode updated = ok(admin("/team/update", "{\"team_id\":\"" + teamId + "\",\"rpm_limit\":100}"));
         assertEquals(100, updated.path("data").path("rpm_limit").asLong());
-        assertEquals(403, gateway.post("/team/update", "{\"team_id\":\"" + teamId + "\"}", "Authorization",
-                "Bearer " + key).statusCode(), "a member key may not change the team");
+        assertEquals(403, gateway.post("/team/update", "{\"team_id\":\"" + teamId + "\",\"max_budget\":1000}",
+                "Authorization", "Bearer " + key).statusCode(), "the team's admin (ann) may not raise its budget");
+        assertEquals(200, gateway.post("/team/update", "{\"team_id\":\"" + teamId + "\",\"team_alias\":\"Search 2\"}",
+                "Authorization", "Bearer " + key).statusCode(), "but may rename it, as in LiteLLM");
 
         ok(admin("/team/member_delete", "{\"team_id\":\"" + teamId + "\",\"user_email\":\"bob@example.com\"}"));
         ok(admin("/team/block", "{\"team_id\":\"" + teamId + "\"}"));
