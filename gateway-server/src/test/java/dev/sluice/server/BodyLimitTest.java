@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -99,29 +97,9 @@ class BodyLimitTest {
                     // the gateway answered and closed before the whole body was sent
                 }
             });
-            String response = readResponse(socket.getInputStream());
+            String response = RawHttp.readResponse(socket.getInputStream());
             writer.join();
             return response;
         }
-    }
-
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream read = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        int headerEnd = -1;
-        int contentLength = -1;
-        for (int n; (n = in.read(buffer)) != -1; ) {
-            read.write(buffer, 0, n);
-            String text = read.toString(StandardCharsets.ISO_8859_1);
-            if (headerEnd < 0 && (headerEnd = text.indexOf("\r\n\r\n")) >= 0) {
-                var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0,
-                        headerEnd));
-                contentLength = length.find() ? Integer.parseInt(length.group(1)) : -1;
-            }
-            if (headerEnd >= 0 && contentLength >= 0 && read.size() >= headerEnd + 4 + contentLength) {
-                break;
-            }
-        }
-        return read.toString(StandardCharsets.UTF_8);
     }
 }

@@ -45,28 +45,19 @@ class FuzzTest {
 
     @TempDir
     Path dir;
-    private RunningGateway gateway;
-    private TestPostgres postgres;
+    private GatewayOnDatabase running;
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (running != null) {
+            running.close();
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void noRouteAnswersAFaultOfItsOwnToHostileInput(String database) {
-        String databaseLine = "";
-        if (database.equals("postgresql")) {
-            postgres = TestPostgres.schema("fuzz");
-            databaseLine = postgres.databaseUrlLine();
-        }
-        gateway = RunningGateway.start(dir, """
+        running = GatewayOnDatabase.start(dir, database, """
                 model_list:
                   - model_name: gpt-4o-mini
                     litellm_params: {model: mock/gpt-4o-mini}
@@ -76,8 +67,9 @@ class FuzzTest {
                 general_settings:
                   master_key: %s
                   store_model_in_db: true
-                  %s
-                """.formatted(MASTER_KEY, databaseLine));
+                  %%s
+                """.formatted(MASTER_KEY));
+        RunningGateway gateway = running.gateway();
         String virtualKey = RunningGateway.json(gateway.postWithMasterKey("/key/generate", "{\"max_budget\":100}"))
                 .path("key").asText();
         List<String> routes = gateway.server().routes().stream()

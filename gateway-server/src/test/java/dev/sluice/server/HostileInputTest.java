@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -38,26 +37,18 @@ class HostileInputTest {
 
     @TempDir
     Path dir;
+    private GatewayOnDatabase running;
     private RunningGateway gateway;
-    private TestPostgres postgres;
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (running != null) {
+            running.close();
         }
     }
 
     private void start(String database, String extraSettings) {
-        String databaseLine = "";
-        if (database.equals("postgresql")) {
-            postgres = TestPostgres.schema("hostile");
-            databaseLine = postgres.databaseUrlLine();
-        }
-        gateway = RunningGateway.start(dir, """
+        running = GatewayOnDatabase.start(dir, database, """
                 model_list:
                   - model_name: gpt-4o-mini
                     litellm_params: {model: mock/gpt-4o-mini}
@@ -65,8 +56,9 @@ class HostileInputTest {
                   master_key: %s
                   store_model_in_db: true
                   %s
-                  %s
-                """.formatted(MASTER_KEY, databaseLine, extraSettings));
+                  %%s
+                """.formatted(MASTER_KEY, extraSettings));
+        gateway = running.gateway();
     }
 
     private static String body(String field, Object value) {
@@ -254,32 +246,7 @@ class HostileInputTest {
         assertTrue(error.has("message") && error.has("type") && error.has("param"), what + ": " + body);
     }
 
-    /** Sends bytes as they are (optionally closing the sending half) and reads the first response. */
     private String exchange(String request, boolean halfClose) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            if (halfClose) {
-                socket.shutdownOutput();
-            }
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream read = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int contentLength = -1;
-            int headerEnd = -1;
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                read.write(buffer, 0, n);
-                String text = read.toString(StandardCharsets.ISO_8859_1);
-                if (headerEnd < 0 && (headerEnd = text.indexOf("\r\n\r\n")) >= 0) {
-                    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
-                            .matcher(text.substring(0, headerEnd));
-                    contentLength = length.find() ? Integer.parseInt(length.group(1)) : -1;
-                }
-                if (headerEnd >= 0 && contentLength >= 0 && read.size() >= headerEnd + 4 + contentLength) {
-                    break;
-                }
-            }
-            return read.toString(StandardCharsets.UTF_8);
-        }
+        return RawHttp.exchange(gateway.port(), request, halfClose);
     }
 }
