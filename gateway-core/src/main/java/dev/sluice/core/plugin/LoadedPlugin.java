@@ -43,6 +43,10 @@ final class LoadedPlugin {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<ProviderAdapter> adapters;
     private Boolean wiredAtStartUp; // asked for only when the folder changes; then kept
+    /** Why it is not served although it started: it conflicts with another plugin (the host decides). */
+    private volatile String conflict;
+    /** A newer version of its file that was refused, while this one keeps serving. */
+    private volatile String refusedUpdate;
 
     private LoadedPlugin(Path source, FileStamp stamp, Path copy, DefaultPluginManager manager, PluginStatus status) {
         this.source = source;
@@ -120,8 +124,37 @@ final class LoadedPlugin {
         return stamp;
     }
 
+    /** @return what became of it: as loaded, unless it is in conflict or an update of it was refused */
     PluginStatus status() {
+        if (conflict != null) {
+            return new PluginStatus(status.id(), status.version(), status.requires(), "conflict", status.file(),
+                    Optional.of(conflict));
+        }
+        if (refusedUpdate != null) {
+            return new PluginStatus(status.id(), status.version(), status.requires(), status.state(), status.file(),
+                    Optional.of(refusedUpdate));
+        }
         return status;
+    }
+
+    /** @return whether it started and its extensions are served (it is in no conflict) */
+    boolean serving() {
+        return status.started() && conflict == null;
+    }
+
+    /** @return the id and version of the plugin the file held, as loaded (not as served) */
+    PluginStatus loadedStatus() {
+        return status;
+    }
+
+    /** Takes it out of service because of a conflict (or, with null, puts it back). */
+    void conflict(String why) {
+        this.conflict = why;
+    }
+
+    /** Notes that a newer version of its file was refused, while this one serves on. */
+    void refusedUpdate(String what) {
+        this.refusedUpdate = what;
     }
 
     /** @return the provider adapters, counting the calls they serve */

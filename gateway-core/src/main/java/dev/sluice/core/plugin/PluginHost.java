@@ -27,7 +27,14 @@ import org.slf4j.LoggerFactory;
  * loaded beside the old version, which serves until the new one takes over; a file removed is
  * taken out of service. A version that left service is unloaded once its calls in flight have
  * finished. A file is acted on once it has stayed the same for two scans, so a copy in progress
- * is never loaded half-written. Plugins with extensions the gateway wires only at start-up
+ * is never loaded half-written. A new version that does not start (built for another plugin API,
+ * a truncated jar, a failing start) is refused and the version it was to replace serves on.
+ *
+ * <p>Conflicts are refused: two files holding the same plugin id, or two plugins claiming the same
+ * provider prefix (which would send one vendor's models, and keys, to the other). At start-up
+ * none of the claimants is served; on a change, the one already serving serves on and the
+ * newcomer is refused. Either way the log says so in an error and {@code /plugins} shows the state
+ * {@code conflict}; removing all but one file ends it. Plugins with extensions the gateway wires only at start-up
  * (auth strategies, cache backends, routing policies, filters) are changed by a restart.
  */
 public final class PluginHost implements AutoCloseable {
@@ -77,6 +84,7 @@ public final class PluginHost implements AutoCloseable {
                 host.seenLastScan.put(file.getKey(), file.getValue());
                 log(plugin, "");
             }
+            PluginConflicts.resolve(host.loaded.values(), java.util.Set.of());
         }
         return host;
     }
@@ -85,6 +93,9 @@ public final class PluginHost implements AutoCloseable {
     public synchronized <T> List<T> extensions(Class<T> type) {
         List<T> extensions = new ArrayList<>();
         for (LoadedPlugin plugin : loaded.values()) {
+            if (!plugin.serving()) {
+                continue;
+            }
             if (type == ProviderAdapter.class) {
                 plugin.adapters().forEach(adapter -> extensions.add(type.cast(adapter)));
             } else {
@@ -135,8 +146,11 @@ public final class PluginHost implements AutoCloseable {
         for (Map.Entry<Path, LoadedPlugin.FileStamp> file : now.entrySet()) {
             LoadedPlugin current = loaded.get(file.getKey());
             boolean settled = file.getValue().equals(previous.get(file.getKey()));
-            if (!settled || (current != null && current.stamp().equals(file.getValue()))
-                    || file.getValue().equals(rejected.get(file.getKey()))) {
+            if (current != null && current.stamp().equals(file.getValue())) {
+                current.refusedUpdate(null); // the file holds the serving version again
+                continue;
+            }
+            if (!settled || file.getValue().equals(rejected.get(file.getKey()))) {
                 continue;
             }
             if (current != null && current.wiredAtStartUp()) {
@@ -147,6 +161,18 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             LoadedPlugin fresh = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir);
+            if (current != null && current.serving() && !fresh.loadedStatus().started()) {
+                PluginStatus refused = fresh.loadedStatus();
+                String what = "the new version in " + file.getKey().getFileName() + " (" + refused.id() + " "
+                        + refused.version() + ") was " + refused.state() + ": " + refused.problem().orElse("?");
+                LOG.error("Plugin {} {}: {}. Version {} serves on; put a working file in place before the next "
+                        + "restart, which would load the file as it is now", current.status().id(),
+                        current.status().version(), what, current.status().version());
+                current.refusedUpdate("serving the last good version; " + what);
+                fresh.unload();
+                rejected.put(file.getKey(), file.getValue());
+                continue;
+            }
             if (fresh.wiredAtStartUp()) {
                 LOG.warn("Plugin {} ({}) has extensions wired at start-up (auth, cache, routing or filters): restart "
                         + "the gateway to use them; its provider adapters, if any, are served now", fresh.status().id(),
@@ -176,8 +202,10 @@ public final class PluginHost implements AutoCloseable {
         if (arriving.isEmpty() && leaving.isEmpty()) {
             return;
         }
+        PluginConflicts.resolve(next.values(), loaded.values().stream().filter(LoadedPlugin::serving)
+                .map(LoadedPlugin::source).collect(java.util.stream.Collectors.toSet()));
         List<ProviderAdapter> adapters = new ArrayList<>();
-        next.values().forEach(plugin -> adapters.addAll(plugin.adapters()));
+        next.values().stream().filter(LoadedPlugin::serving).forEach(plugin -> adapters.addAll(plugin.adapters()));
         try {
             onAdaptersChanged.accept(adapters);
         } catch (RuntimeException e) {

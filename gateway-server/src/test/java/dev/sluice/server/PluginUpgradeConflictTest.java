@@ -1,0 +1,153 @@
+package dev.sluice.server;
+
+import static dev.sluice.server.RunningGateway.MASTER_KEY;
+import static dev.sluice.server.RunningGateway.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Upgrades that must not take a model down, and plugins that must not quietly take over another's
+ * models: a jar built for another plugin API, or a truncated one, dropped over a working plugin is
+ * refused and the working version serves on (and /plugins says so); a second file with the same
+ * plugin id, or a plugin claiming a provider another serves, is refused loudly while the one
+ * serving serves on; at a restart with both in the folder, neither is served.
+ */
+class PluginUpgradeConflictTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRefusedUpgradeKeepsTheLastGoodVersionAndConflictsAreRefused() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (Stream<Path> shipped = Files.list(RunningGateway.DIST_PLUGINS)) {
+            for (Path jar : shipped.toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        Path good = build("good", "hot-echo", ">=1.0.0 & <2.0.0", "hotecho", "one");
+        Path forApi2 = build("api2", "hot-echo", ">=2.0.0", "hotecho", "two");
+        Path twin = build("twin", "hot-echo", ">=1.0.0 & <2.0.0", "hotecho", "twin");
+        Path impostor = build("impostor", "impostor", ">=1.0.0 & <2.0.0", "mock", "impostor");
+        String config = """
+                model_list:
+                  - {model_name: steady, litellm_params: {model: mock/steady, mock_response: steady}}
+                  - {model_name: hot, litellm_params: {model: hotecho/v1}}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY);
+
+        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), config, plugins,
+                Map.of())) {
+            install(good, plugins.resolve("hot-echo.jar"));
+            awaitReply(gateway, "hot", "one: ping");
+
+            install(forApi2, plugins.resolve("hot-echo.jar"));
+            JsonNode refused = awaitPluginProblem(gateway, "hot-echo.jar", "refused");
+            assertEquals("started", refused.path("state").asText(), refused.toString());
+            assertTrue(refused.path("problem").asText().contains("last good version"), refused.toString());
+            assertEquals("one: ping", reply(chat(gateway, "hot")), "the last good version serves on");
+
+            byte[] whole = Files.readAllBytes(good);
+            Path truncated = dir.resolve("truncated.jar");
+            Files.write(truncated, Arrays.copyOf(whole, whole.length / 3));
+            install(truncated, plugins.resolve("hot-echo.jar"));
+            awaitPluginProblem(gateway, "hot-echo.jar", "failed");
+            assertEquals("one: ping", reply(chat(gateway, "hot")), "a truncated jar does not take the model down");
+
+            install(twin, plugins.resolve("hot-echo-2.0.0.jar"));
+            JsonNode conflict = awaitPluginState(gateway, "hot-echo-2.0.0.jar", "conflict");
+            assertTrue(conflict.path("problem").asText().contains("more than one file"), conflict.toString());
+            assertEquals("one: ping", reply(chat(gateway, "hot")), "the serving version serves on");
+
+            install(impostor, plugins.resolve("aaa-impostor.jar"));
+            JsonNode taken = awaitPluginState(gateway, "aaa-impostor.jar", "conflict");
+            assertTrue(taken.path("problem").asText().contains("provider 'mock'"), taken.toString());
+            assertEquals("steady", reply(chat(gateway, "steady")), "the mock provider's plugin keeps its models");
+        }
+
+        // After a restart nobody serves: which claimant wins may not depend on file names.
+        try (RunningGateway restarted = RunningGateway.start(Files.createDirectories(dir.resolve("gw2")), config,
+                plugins, Map.of())) {
+            assertEquals(503, chat(restarted, "steady").statusCode(), "neither claimant of mock/ is served");
+            assertEquals("conflict", plugin(restarted, "aaa-impostor.jar").path("state").asText());
+            assertEquals("conflict", plugin(restarted, "sluice-provider-mock.jar").path("state").asText());
+        }
+    }
+
+    private Path build(String folder, String pluginId, String requires, String provider, String reply) throws Exception {
+        return TestPluginJar.build(Files.createDirectories(dir.resolve(folder)), pluginId, requires, "acme.EchoProvider",
+                TestPluginJar.ECHO_SOURCE.formatted(provider, reply), false);
+    }
+
+    private static void install(Path jar, Path target) throws Exception {
+        Path staged = target.resolveSibling(target.getFileName() + ".part");
+        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static HttpResponse<String> chat(RunningGateway gateway, String model) {
+        return gateway.postWithMasterKey("/v1/chat/completions",
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}");
+    }
+
+    private static String reply(HttpResponse<String> answer) {
+        assertEquals(200, answer.statusCode(), answer.body());
+        return json(answer).path("choices").path(0).path("message").path("content").asText();
+    }
+
+    /** Polls (the folder is scanned every second, a file acted on once it has been still for two scans). */
+    private static void awaitReply(RunningGateway gateway, String model, String expected) throws Exception {
+        String last = "";
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> answer = chat(gateway, model);
+            last = answer.statusCode() + " " + answer.body();
+            if (answer.statusCode() == 200 && expected.equals(reply(answer))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no '" + expected + "' within 15 s; last answer: " + last);
+    }
+
+    private static JsonNode awaitPluginProblem(RunningGateway gateway, String file, String word) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            JsonNode plugin = plugin(gateway, file);
+            if (plugin.path("problem").asText().contains(word)) {
+                return plugin;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(file + " never showed a problem with '" + word + "': " + plugin(gateway, file));
+    }
+
+    private static JsonNode awaitPluginState(RunningGateway gateway, String file, String state) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            JsonNode plugin = plugin(gateway, file);
+            if (plugin.path("state").asText().equals(state)) {
+                return plugin;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(file + " never reached state " + state + ": " + plugin(gateway, file));
+    }
+
+    private static JsonNode plugin(RunningGateway gateway, String file) {
+        for (JsonNode plugin : json(gateway.get("/plugins", "Authorization", "Bearer " + MASTER_KEY)).path("plugins")) {
+            if (plugin.path("file").asText().endsWith(file)) {
+                return plugin;
+            }
+        }
+        return json(gateway.get("/plugins", "Authorization", "Bearer " + MASTER_KEY));
+    }
+}
