@@ -85,6 +85,12 @@ final class ModelRoutes {
                 body.put("model", modelFromPath);
             }
             ModelParams.check(body);
+            boolean showUsage = StreamWriter.callerWantsUsage(body);
+            if (body.path("stream").asBoolean(false) && !route.endsWith("embeddings")) {
+                // Every plugin is asked for the usage chunk, so spend is exact; callers who did not
+                // ask for it do not see it (StreamWriter)
+                body.withObjectProperty("stream_options").put("include_usage", true);
+            }
             request = parse.apply(body);
             ModelRequest asked = request;
             ModelResult result = gateway.call(request, context);
@@ -96,7 +102,7 @@ final class ModelRoutes {
                     res.send(bytes);
                     FinishedCalls.finish(observation, context, operation, request, 200, null, -1);
                 }
-                case ChunkStream stream -> stream(res, context, openStreams.track(stream), StreamWriter.callerWantsUsage(body),
+                case ChunkStream stream -> stream(res, context, openStreams.track(stream), showUsage,
                         (failure, firstChunkAt) -> FinishedCalls.finish(observation, context, operation, asked,
                                 200, failure, firstChunkAt));
             }

@@ -34,7 +34,16 @@ public record ChatRequest(ObjectNode body) implements ModelRequest {
         return (ArrayNode) body.get("messages");
     }
 
-    /** @return whether a streamed answer should end with a usage chunk ({@code stream_options.include_usage}) */
+    /**
+     * Whether a streamed answer should end with a usage chunk ({@code stream_options.include_usage}).
+     * The gateway sets it on every stream it hands a plugin, whatever the caller asked, and hides
+     * the usage chunk from callers who did not ask for it: spend and token limits are taken from
+     * it. A stream that ends without one (or is cut) is charged by counting its delivered text with
+     * OpenAI's tokenizer, which for other vendors' models is an estimate; so send the vendor's own
+     * usage whenever it reports one.
+     *
+     * @return whether the usage chunk was asked for
+     */
     public boolean includeUsage() {
         return body.path("stream_options").path("include_usage").asBoolean(false);
     }

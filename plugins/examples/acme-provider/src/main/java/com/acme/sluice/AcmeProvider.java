@@ -71,7 +71,7 @@ public final class AcmeProvider implements ProviderAdapter {
                 throw error(stream.status(), read(context.json(), readAll(stream)), stream.header("Retry-After"));
             }
         }
-        return new AcmeChunks(stream, context, request.body().path("stream_options").path("include_usage").asBoolean());
+        return new AcmeChunks(stream, context, request.includeUsage()); // the gateway always asks for it
     }
 
     private static UpstreamRequest call(ChatRequest request, ProviderContext context, boolean stream) {

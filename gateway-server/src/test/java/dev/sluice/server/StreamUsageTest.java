@@ -1,0 +1,102 @@
+package dev.sluice.server;
+
+import static dev.sluice.server.RunningGateway.MASTER_KEY;
+import static dev.sluice.server.RunningGateway.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A third party's plugin that sends the usage chunk only when the request asks for it (as the
+ * plugin API reads) is asked on every stream: a caller who did not ask is charged the plugin's
+ * exact usage and never sees the chunk; one who asked sees it.
+ */
+class StreamUsageTest {
+
+    /** Streams "a", "b", "c", then, only if asked, usage of 11 prompt and 3 completion tokens. */
+    private static final String SOURCE = """
+            package acme;
+
+            import com.fasterxml.jackson.databind.node.ObjectNode;
+            import dev.sluice.api.*;
+            import java.util.Set;
+
+            public final class LiteralProvider implements ProviderAdapter {
+                @Override public Set<String> providers() { return Set.of("literal"); }
+                @Override public ModelResponse chat(ChatRequest request, ProviderContext context) {
+                    throw ProviderAdapter.unsupported("whole answers", context);
+                }
+                @Override public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
+                    boolean usage = request.includeUsage();
+                    return new ChunkStream() {
+                        private int sent;
+                        @Override public ChatChunk next() {
+                            sent++;
+                            ObjectNode chunk = context.json().createObjectNode().put("object", "chat.completion.chunk")
+                                    .put("id", "c1").put("model", "lit");
+                            if (sent <= 3) {
+                                chunk.putArray("choices").addObject().put("index", 0).putObject("delta")
+                                        .put("content", String.valueOf((char) ('a' + sent - 1)));
+                                return new ChatChunk(chunk);
+                            }
+                            if (sent == 4 && usage) {
+                                chunk.putArray("choices");
+                                chunk.set("usage", new Usage(11, 3, 0, 0).toOpenAi());
+                                return new ChatChunk(chunk);
+                            }
+                            return null;
+                        }
+                        @Override public void close() { }
+                    };
+                }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pluginsAreAlwaysAskedForUsageAndCallersSeeItOnlyIfTheyAsked() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
+                "acme.LiteralProvider", SOURCE, false), plugins.resolve("literal.jar"));
+        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
+                model_list:
+                  - model_name: lit
+                    litellm_params: {model: literal/lit}
+                    model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY), plugins, Map.of())) {
+            String unasked = stream(gateway, "");
+            assertTrue(unasked.contains("\"content\":\"c\"") && unasked.trim().endsWith("[DONE]"), unasked);
+            assertFalse(unasked.contains("usage"), "a caller who did not ask sees no usage: " + unasked);
+            String asked = stream(gateway, ",\"stream_options\":{\"include_usage\":true}");
+            assertTrue(asked.contains("\"prompt_tokens\":11"), asked);
+
+            assertTrue(gateway.server().gateway().spend().flush());
+            JsonNode logs = json(gateway.get("/spend/logs", "Authorization", "Bearer " + MASTER_KEY));
+            assertEquals(2, logs.size(), logs.toString());
+            for (JsonNode log : logs) {
+                assertEquals(11, log.path("prompt_tokens").asInt(), "the plugin's exact usage: " + log);
+                assertEquals(3, log.path("completion_tokens").asInt(), log.toString());
+                assertEquals(0, new BigDecimal("0.017").compareTo(log.path("spend").decimalValue()), log.toString());
+            }
+        }
+    }
+
+    private static String stream(RunningGateway gateway, String extra) {
+        HttpResponse<String> answer = gateway.postWithMasterKey("/v1/chat/completions", "{\"model\":\"lit\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
+        assertEquals(200, answer.statusCode(), answer.body());
+        return answer.body();
+    }
+}
