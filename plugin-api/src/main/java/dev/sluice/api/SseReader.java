@@ -1,41 +1,34 @@
 package dev.sluice.api;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Reads server-sent events (the {@code text/event-stream} format of the HTML standard) from a
- * stream, event by event, as the bytes arrive. Shared by every provider whose vendor streams SSE.
- * Not thread-safe.
+ * stream, event by event, as the bytes arrive. Shared by every provider whose vendor streams SSE;
+ * {@link LineReader} is its counterpart for newline-delimited streams. A connection that breaks
+ * off surfaces as {@link java.io.UncheckedIOException}: let it propagate, and the gateway answers
+ * a retryable 503 ({@link ErrorKind#UPSTREAM_UNAVAILABLE}). Not thread-safe.
  */
 public final class SseReader {
 
-    private final InputStream in;
-    private final byte[] buffer = new byte[8192];
-    private int position;
-    private int limit;
-    private byte[] line = new byte[256];
-    private boolean skipLineFeed;
+    private final Lines lines;
 
     /** @param in the response body; not closed by this reader */
     public SseReader(InputStream in) {
-        this.in = in;
+        this.lines = new Lines(in);
     }
 
     /**
      * Blocks until a whole event has arrived.
      *
      * @return the next event, or {@code null} at the end of the stream
-     * @throws UncheckedIOException if reading fails
+     * @throws java.io.UncheckedIOException if reading fails
      */
     public SseEvent next() {
         String event = "message";
         StringBuilder data = null;
         while (true) {
-            String text = readLine();
+            String text = lines.next();
             if (text == null) {
                 return data == null ? null : new SseEvent(event, data.toString());
             }
@@ -64,44 +57,6 @@ public final class SseReader {
             } else if (field.equals("event")) {
                 event = value;
             }
-        }
-    }
-
-    private String readLine() {
-        int length = 0;
-        while (true) {
-            if (position == limit && !fill()) {
-                return length == 0 ? null : new String(line, 0, length, StandardCharsets.UTF_8);
-            }
-            byte b = buffer[position++];
-            if (skipLineFeed) {
-                skipLineFeed = false;
-                if (b == '\n') {
-                    continue;
-                }
-            }
-            if (b == '\n' || b == '\r') {
-                skipLineFeed = b == '\r';
-                return new String(line, 0, length, StandardCharsets.UTF_8);
-            }
-            if (length == line.length) {
-                line = Arrays.copyOf(line, length * 2);
-            }
-            line[length++] = b;
-        }
-    }
-
-    private boolean fill() {
-        try {
-            int read = in.read(buffer);
-            if (read <= 0) {
-                return false;
-            }
-            position = 0;
-            limit = read;
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

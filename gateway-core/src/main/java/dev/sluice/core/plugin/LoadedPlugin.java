@@ -56,7 +56,7 @@ final class LoadedPlugin {
         this.status = status;
         List<ProviderAdapter> tracked = new ArrayList<>();
         for (ProviderAdapter adapter : extensions(ProviderAdapter.class)) {
-            tracked.add(new TrackedAdapter(adapter, inFlight));
+            tracked.add(new TrackedAdapter(adapter, inFlight, status.id()));
         }
         this.adapters = List.copyOf(tracked);
     }

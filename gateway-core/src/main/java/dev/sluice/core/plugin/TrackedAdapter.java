@@ -24,10 +24,18 @@ final class TrackedAdapter implements ProviderAdapter {
 
     private final ProviderAdapter adapter;
     private final AtomicInteger inFlight;
+    private final String pluginId;
 
-    TrackedAdapter(ProviderAdapter adapter, AtomicInteger inFlight) {
+    TrackedAdapter(ProviderAdapter adapter, AtomicInteger inFlight, String pluginId) {
         this.adapter = adapter;
         this.inFlight = inFlight;
+        this.pluginId = pluginId;
+    }
+
+    /** @return the plugin and the adapter's class, as log lines name it */
+    @Override
+    public String toString() {
+        return "plugin " + pluginId + " (" + adapter.getClass().getName() + ")";
     }
 
     @Override

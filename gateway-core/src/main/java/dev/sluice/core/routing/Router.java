@@ -356,11 +356,40 @@ public final class Router {
     }
 
     static GatewayException pluginFault(ProviderAdapter adapter, ProviderContext context, Throwable fault) {
-        LOG.error("Provider adapter {} failed on deployment {}: {}", adapter.getClass().getName(),
-                context.deployment().id(), fault.toString());
+        java.io.IOException broken = ioCause(fault);
+        if (broken != null) {
+            // the upstream connection failed under the plugin (its reader let the I/O error through,
+            // as the API's readers do): the upstream's fault, retryable, not the plugin's
+            LOG.warn("The upstream of deployment {} ({}) failed while {} read it: {}", context.deployment().id(),
+                    context.deployment().qualifiedModel(), name(adapter), broken.toString());
+            if (broken instanceof java.net.SocketTimeoutException) {
+                return new GatewayException(ErrorKind.TIMEOUT, 408, "The upstream of '" + context.deployment().provider()
+                        + "' stopped sending for longer than its timeout.", null, null, null, broken);
+            }
+            return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, 503, "The connection to the upstream of '"
+                    + context.deployment().provider() + "' broke off (" + broken.getClass().getSimpleName() + ").",
+                    null, null, null, broken);
+        }
+        LOG.error("Provider adapter {} failed on deployment {}: {}", name(adapter), context.deployment().id(),
+                fault.toString());
         return new GatewayException(ErrorKind.INTERNAL, 500, "The provider plugin for '"
                 + context.deployment().provider() + "' failed (" + fault.getClass().getSimpleName()
                 + "); the gateway log has details.", null, null, null, null);
+    }
+
+    private static java.io.IOException ioCause(Throwable fault) {
+        for (Throwable cause = fault; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    /** @return the adapter as logs name it: its plugin and class, not the gateway's wrapper */
+    private static String name(ProviderAdapter adapter) {
+        String text = adapter.toString();
+        return text.startsWith(adapter.getClass().getName() + "@") ? adapter.getClass().getName() : text;
     }
 
     /** What one call has done so far: for the response headers and the deadline. */
@@ -433,7 +462,7 @@ public final class Router {
             try {
                 stream.close();
             } catch (RuntimeException e) {
-                LOG.warn("Provider adapter {} failed to close a stream: {}", adapter.getClass().getName(), e.toString());
+                LOG.warn("Provider adapter {} failed to close a stream: {}", name(adapter), e.toString());
             }
         }
     }

@@ -8,14 +8,12 @@ import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
+import dev.sluice.api.LineReader;
 import dev.sluice.api.UpstreamStream;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import dev.sluice.plugins.kit.VendorCalls;
 import dev.sluice.plugins.kit.VendorChunks;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Ollama's streamed chat, one JSON object per line, passed on as OpenAI chunks as the lines
@@ -26,7 +24,7 @@ import java.nio.charset.StandardCharsets;
 final class OllamaChunkStream implements ChunkStream {
 
     private final UpstreamStream upstream;
-    private final BufferedReader lines;
+    private final LineReader lines;
     private final ObjectMapper json;
     private final String id = "chatcmpl-" + java.util.UUID.randomUUID();
     private ObjectNode pendingUsage;
@@ -38,7 +36,7 @@ final class OllamaChunkStream implements ChunkStream {
 
     OllamaChunkStream(UpstreamStream upstream, ObjectMapper json) {
         this.upstream = upstream;
-        this.lines = new BufferedReader(new InputStreamReader(upstream.body(), StandardCharsets.UTF_8));
+        this.lines = new LineReader(upstream.body());
         this.json = json;
     }
 
@@ -54,10 +52,7 @@ final class OllamaChunkStream implements ChunkStream {
             return null;
         }
         try {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank()) {
-                    continue;
-                }
+            for (String line = lines.next(); line != null; line = lines.next()) {
                 JsonNode answer = json.readTree(line);
                 if (answer.has("error")) {
                     throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, "ollama error mid-stream: "

@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A third party's plugin that sends the usage chunk only when the request asks for it (as the
- * plugin API reads) is asked on every stream: a caller who did not ask is charged the plugin's
- * exact usage and never sees the chunk; one who asked sees it.
+ * What the gateway does for a third party's streaming plugin: one that sends the usage chunk only
+ * when the request asks for it (as the plugin API reads) is asked on every stream, so a caller who
+ * did not ask is charged the plugin's exact usage and never sees the chunk; and an upstream
+ * connection that breaks under the plugin's reader is the upstream's retryable fault (retried on
+ * another deployment before the first chunk, an error event with 503 after it), not a plugin
+ * failure.
  */
-class StreamUsageTest {
+class PluginStreamTest {
 
     /** Streams "a", "b", "c", then, only if asked, usage of 11 prompt and 3 completion tokens. */
     private static final String SOURCE = """
@@ -37,10 +40,14 @@ class StreamUsageTest {
                 }
                 @Override public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
                     boolean usage = request.includeUsage();
+                    String mode = context.deployment().providerModel();
                     return new ChunkStream() {
                         private int sent;
                         @Override public ChatChunk next() {
                             sent++;
+                            if (mode.equals("drop-first") || (mode.equals("drop-mid") && sent == 2)) {
+                                throw new java.io.UncheckedIOException(new java.io.IOException("Connection reset"));
+                            }
                             ObjectNode chunk = context.json().createObjectNode().put("object", "chat.completion.chunk")
                                     .put("id", "c1").put("model", "lit");
                             if (sent <= 3) {
@@ -93,9 +100,39 @@ class StreamUsageTest {
         }
     }
 
+    @Test
+    void aConnectionThatBreaksUnderThePluginIsTheUpstreamsRetryableFault() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
+                "acme.LiteralProvider", SOURCE, false), plugins.resolve("literal.jar"));
+        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
+                model_list:
+                  - model_name: flaky
+                    litellm_params: {model: literal/drop-first, order: 1}
+                  - model_name: flaky
+                    litellm_params: {model: literal/lit, order: 2}
+                  - model_name: cut
+                    litellm_params: {model: literal/drop-mid}
+                general_settings: {master_key: %s}
+                router_settings: {num_retries: 2}
+                """.formatted(MASTER_KEY), plugins, Map.of())) {
+            String retried = stream(gateway, "flaky", "");
+            assertTrue(retried.contains("\"content\":\"c\"") && retried.trim().endsWith("[DONE]"),
+                    "a drop before the first chunk is retried on the other deployment: " + retried);
+            String cut = stream(gateway, "cut", "");
+            assertTrue(cut.contains("\"content\":\"a\""), cut);
+            assertTrue(cut.contains("\"code\":\"503\"") && cut.contains("broke off"),
+                    "a drop after the first chunk ends the stream with a 503 error event: " + cut);
+        }
+    }
+
     private static String stream(RunningGateway gateway, String extra) {
-        HttpResponse<String> answer = gateway.postWithMasterKey("/v1/chat/completions", "{\"model\":\"lit\",\"stream\":true,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
+        return stream(gateway, "lit", extra);
+    }
+
+    private static String stream(RunningGateway gateway, String model, String extra) {
+        HttpResponse<String> answer = gateway.postWithMasterKey("/v1/chat/completions", "{\"model\":\"" + model
+                + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
         assertEquals(200, answer.statusCode(), answer.body());
         return answer.body();
     }
