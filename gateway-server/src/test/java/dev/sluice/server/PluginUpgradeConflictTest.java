@@ -62,7 +62,9 @@ class PluginUpgradeConflictTest {
             Path truncated = dir.resolve("truncated.jar");
             Files.write(truncated, Arrays.copyOf(whole, whole.length / 3));
             install(truncated, plugins.resolve("hot-echo.jar"));
-            awaitPluginProblem(gateway, "hot-echo.jar", "failed");
+            JsonNode corrupt = awaitPluginProblem(gateway, "hot-echo.jar", "failed");
+            assertTrue(corrupt.path("problem").asText().contains("not a readable jar"),
+                    "the cause in one line, not PF4J's 'No PluginDescriptorFinder': " + corrupt);
             assertEquals("one: ping", reply(chat(gateway, "hot")), "a truncated jar does not take the model down");
 
             install(twin, plugins.resolve("hot-echo-2.0.0.jar"));

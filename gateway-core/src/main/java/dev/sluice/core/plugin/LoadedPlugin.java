@@ -85,6 +85,11 @@ final class LoadedPlugin {
         try {
             copy = stagingDir.resolve(System.nanoTime() + "-" + name);
             Files.copy(source, copy);
+            Optional<String> notAPlugin = notAPluginJar(copy);
+            if (notAPlugin.isPresent()) { // said in one line, before PF4J would log a trace that buries it
+                return new LoadedPlugin(source, stamp, copy, manager, new PluginStatus(name, "?", "?", "failed", name,
+                        notAPlugin));
+            }
             String id = manager.loadPlugin(FileUtils.expandIfZip(copy));
             PluginWrapper plugin = manager.getPlugin(id);
             if (plugin.getPluginState() != PluginState.DISABLED) {
@@ -95,6 +100,22 @@ final class LoadedPlugin {
             LOG.debug("Plugin file {} could not be loaded", name, e);
             return new LoadedPlugin(source, stamp, copy, manager, new PluginStatus(name, "?", "?", "failed", name,
                     Optional.of("not a loadable plugin: " + e.getMessage())));
+        }
+    }
+
+    /** @return why a {@code .jar} file cannot be a plugin (unreadable, or no descriptor), if it cannot */
+    private static Optional<String> notAPluginJar(Path file) {
+        if (!file.getFileName().toString().endsWith(".jar")) {
+            return Optional.empty(); // a zip with a lib/ folder: PF4J expands and reads it
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(file.toFile())) {
+            java.util.jar.Manifest manifest = jar.getManifest();
+            boolean described = (manifest != null && manifest.getMainAttributes().getValue("Plugin-Id") != null)
+                    || jar.getEntry("plugin.properties") != null;
+            return described ? Optional.empty() : Optional.of("not a plugin: the jar has no Plugin-Id in "
+                    + "META-INF/MANIFEST.MF (nor a plugin.properties); build it with the sluice-plugins-parent POM");
+        } catch (IOException | SecurityException e) {
+            return Optional.of("not a readable jar (" + e.getMessage() + "); was it copied whole?");
         }
     }
 

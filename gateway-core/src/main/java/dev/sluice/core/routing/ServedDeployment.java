@@ -32,7 +32,7 @@ public record ServedDeployment(DeploymentConfig config, Optional<ProviderAdapter
         String provider = config.deployment().provider();
         return "Model group '" + config.deployment().modelGroup() + "' is served by provider '" + provider
                 + "', but no loaded plugin provides it. Install the provider plugin for '" + provider
-                + "' (e.g. provider-" + provider.replace('_', '-') + ") in the plugins folder and restart; "
-                + "see /health for the plugins that are loaded.";
+                + "' (e.g. provider-" + provider.replace('_', '-') + ") in the plugins folder; it is picked up "
+                + "within seconds, no restart needed. /plugins lists the plugins loaded and their state.";
     }
 }
