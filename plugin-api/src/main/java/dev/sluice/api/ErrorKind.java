@@ -57,4 +57,24 @@ public enum ErrorKind {
     public boolean retryable() {
         return retryable;
     }
+
+    /**
+     * @param status a vendor's HTTP error status
+     * @return the kind it means when the vendor's body says nothing more precise: 429 rate limited,
+     *         502/503/504/529 unavailable, other 5xx an upstream error, 401/403/404/408/413 their
+     *         kinds, other 4xx a bad request
+     * @since 1.3.0
+     */
+    public static ErrorKind ofUpstreamStatus(int status) {
+        return switch (status) {
+            case 401 -> AUTHENTICATION;
+            case 403 -> PERMISSION_DENIED;
+            case 404 -> NOT_FOUND;
+            case 408 -> TIMEOUT;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 429 -> RATE_LIMITED;
+            case 502, 503, 504, 529 -> UPSTREAM_UNAVAILABLE;
+            default -> status >= 500 ? UPSTREAM_ERROR : BAD_REQUEST;
+        };
+    }
 }

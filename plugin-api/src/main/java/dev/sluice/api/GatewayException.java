@@ -77,6 +77,57 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(kind, kind.defaultStatus(), message, null, null, null, null);
     }
 
+    /**
+     * The error for a vendor's HTTP error status, when its body says nothing more precise: the kind
+     * {@link ErrorKind#ofUpstreamStatus} gives (which decides retries, cooldowns and fallbacks),
+     * answered with the vendor's status.
+     *
+     * @param status     the vendor's HTTP status
+     * @param message    what went wrong, in the vendor's words where it gave some; never a secret
+     * @param retryAfter how long the vendor asked to wait ({@link RetryAfter#parse}), or null
+     * @return the error
+     * @since 1.3.0
+     */
+    public static GatewayException fromUpstream(int status, String message, Duration retryAfter) {
+        return new GatewayException(ErrorKind.ofUpstreamStatus(status), status, message, null, null, retryAfter, null);
+    }
+
+    /**
+     * @param retryAfter how long to wait, or null when unknown
+     * @return a 429: the vendor's rate limit; the router tries another deployment and cools this one
+     * @since 1.3.0
+     */
+    public static GatewayException rateLimited(String message, Duration retryAfter) {
+        return new GatewayException(ErrorKind.RATE_LIMITED, 429, message, null, null, retryAfter, null);
+    }
+
+    /**
+     * @return a 400 the router answers with the group's context-window fallbacks: the prompt does
+     *         not fit the model
+     * @since 1.3.0
+     */
+    public static GatewayException contextWindowExceeded(String message) {
+        return of(ErrorKind.CONTEXT_WINDOW_EXCEEDED, message);
+    }
+
+    /**
+     * @return a 400 the router answers with the group's content-policy fallbacks: the vendor refused
+     *         the content
+     * @since 1.3.0
+     */
+    public static GatewayException contentPolicy(String message) {
+        return of(ErrorKind.CONTENT_POLICY, message);
+    }
+
+    /**
+     * @param cause the I/O failure, kept for the log (never shown to the caller)
+     * @return a 503, retryable: the upstream could not be reached or broke off
+     * @since 1.3.0
+     */
+    public static GatewayException upstreamUnavailable(String message, Throwable cause) {
+        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, 503, message, null, null, null, cause);
+    }
+
     /** @return the canonical kind */
     public ErrorKind kind() {
         return kind;

@@ -127,18 +127,17 @@ public final class AcmeProvider implements ProviderAdapter {
 
     /** Acme's error kinds as the gateway's, so the router retries, cools down or falls back. */
     static GatewayException error(int status, JsonNode body, Optional<String> retryAfter) {
-        String kind = body.path("error").path("kind").asText("");
         String message = "Acme: " + body.path("error").path("message").asText("HTTP " + status);
-        ErrorKind canonical = switch (kind) {
-            case "auth" -> ErrorKind.AUTHENTICATION;
-            case "rate" -> ErrorKind.RATE_LIMITED;
-            case "too_long" -> ErrorKind.CONTEXT_WINDOW_EXCEEDED;
-            case "invalid" -> ErrorKind.BAD_REQUEST;
-            default -> status >= 500 ? ErrorKind.UPSTREAM_ERROR : status == 429 ? ErrorKind.RATE_LIMITED
-                    : status == 401 || status == 403 ? ErrorKind.AUTHENTICATION : ErrorKind.BAD_REQUEST;
+        return switch (body.path("error").path("kind").asText("")) {
+            case "too_long" -> GatewayException.contextWindowExceeded(message);
+            case "rate" -> GatewayException.rateLimited(message,
+                    RetryAfter.parse(Optional.empty(), retryAfter, Instant.now()).orElse(null));
+            case "auth" -> GatewayException.of(ErrorKind.AUTHENTICATION, message);
+            case "invalid" -> GatewayException.badRequest(message, null);
+            // otherwise the status decides: 429 rate limited, 503 unavailable, 5xx upstream error...
+            default -> GatewayException.fromUpstream(status, message,
+                    RetryAfter.parse(Optional.empty(), retryAfter, Instant.now()).orElse(null));
         };
-        return new GatewayException(canonical, canonical == ErrorKind.UPSTREAM_ERROR ? 500 : status, message, null, null,
-                RetryAfter.parse(Optional.empty(), retryAfter, Instant.now()).orElse(null), null);
     }
 
     static JsonNode read(ObjectMapper json, byte[] body) {

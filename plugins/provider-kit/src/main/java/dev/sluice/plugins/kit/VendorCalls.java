@@ -94,19 +94,9 @@ public final class VendorCalls {
                 + " stream broke off: " + cause.getClass().getSimpleName(), null, null, null, cause);
     }
 
-    /** @return the canonical kind a vendor's HTTP status means, when its body says nothing more */
+    /** @return the canonical kind a vendor's HTTP status means: {@link ErrorKind#ofUpstreamStatus} */
     public static ErrorKind kindOf(int status) {
-        return switch (status) {
-            case 400, 422 -> ErrorKind.BAD_REQUEST;
-            case 401 -> ErrorKind.AUTHENTICATION;
-            case 403 -> ErrorKind.PERMISSION_DENIED;
-            case 404 -> ErrorKind.NOT_FOUND;
-            case 408 -> ErrorKind.TIMEOUT;
-            case 413 -> ErrorKind.PAYLOAD_TOO_LARGE;
-            case 429 -> ErrorKind.RATE_LIMITED;
-            case 502, 503, 504, 529 -> ErrorKind.UPSTREAM_UNAVAILABLE;
-            default -> status >= 500 ? ErrorKind.UPSTREAM_ERROR : ErrorKind.BAD_REQUEST;
-        };
+        return ErrorKind.ofUpstreamStatus(status);
     }
 
     /** @return the JSON bytes of a body */
