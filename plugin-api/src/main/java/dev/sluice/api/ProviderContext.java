@@ -9,7 +9,8 @@ import java.util.Objects;
  * class loader with its settings.
  *
  * @param deployment the deployment chosen for this call
- * @param transport  the HTTP transport to make the call with
+ * @param transport  the HTTP transport to make the call with; it adds the deployment's
+ *                   {@code extra_headers} to every request (since 1.3.0), so a plugin need not
  * @param json       the gateway's JSON mapper
  * @param callId     the gateway's id of this call (the {@code x-litellm-call-id} header)
  */
@@ -21,5 +22,6 @@ public record ProviderContext(Deployment deployment, HttpTransport transport, Ob
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(callId, "callId");
+        transport = ExtraHeaders.around(transport, deployment.extraHeaders());
     }
 }

@@ -336,8 +336,9 @@ public final class Router {
         }
     }
 
-    private ModelResult call(ProviderAdapter adapter, ModelRequest request, ProviderContext context) {
+    private ModelResult call(ProviderAdapter adapter, ModelRequest asked, ProviderContext context) {
         try {
+            ModelRequest request = DeploymentDefaults.apply(asked, context.deployment());
             ModelResult result = switch (request) {
                 case ChatRequest chat -> chat.stream() ? adapter.streamChat(chat, context) : adapter.chat(chat, context);
                 case CompletionRequest completion -> completion.stream()
