@@ -39,8 +39,8 @@ class GracefulShutdownTest {
                          litellm_params: {model: openai/gpt-4o-mini, api_base: "%s/v1", api_key: sk-fake}
                      general_settings:
                        master_key: %s
-                       shutdown_readiness_delay_seconds: 2
-                       graceful_shutdown_seconds: 4
+                       shutdown_readiness_delay_seconds: 5
+                       graceful_shutdown_seconds: 8
                      """.formatted(upstream.baseUri(), MASTER_KEY))) {
             CountDownLatch finishing = upstream.holdNextStreamAfterFirstChunk();
             CompletableFuture<HttpResponse<String>> finishes = stream(gateway);
@@ -50,6 +50,7 @@ class GracefulShutdownTest {
             upstream.takeRequest();
 
             gateway.terminate();
+            finishing.countDown(); // its upstream finishes while the gateway drains
             HttpResponse<String> ready = awaitReadiness(gateway, 503);
             assertEquals(503, ready.statusCode(), "readiness tells load balancers to stop sending");
             assertEquals("shutting down", json(ready).path("status").asText());
@@ -57,7 +58,6 @@ class GracefulShutdownTest {
                     "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertEquals(200, late.statusCode(), "a call during the drain reaches its upstream: " + late.body());
 
-            finishing.countDown();
             String whole = finishes.get(30, TimeUnit.SECONDS).body();
             assertTrue(whole.contains("four") && whole.trim().endsWith("data: [DONE]"), "finished whole: " + whole);
             String ended = outlasts.get(30, TimeUnit.SECONDS).body();

@@ -32,4 +32,19 @@ public final class Deployments {
                 Optional.ofNullable(apiKey).map(Secret::new), Optional.empty(), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Map.of(), extraParams, JsonNodeFactory.instance.objectNode());
     }
+
+    /** @return the deployment with these {@code extra_headers} */
+    public static Deployment withExtraHeaders(Deployment deployment, Map<String, String> extraHeaders) {
+        return new Deployment(deployment.id(), deployment.modelGroup(), deployment.provider(),
+                deployment.providerModel(), deployment.apiBase(), deployment.apiKey(), deployment.apiVersion(),
+                deployment.timeout(), deployment.streamTimeout(), extraHeaders, deployment.extraParams(),
+                deployment.modelInfo());
+    }
+
+    /** @return the deployment with this {@code timeout} and {@code stream_timeout} */
+    public static Deployment withTimeouts(Deployment deployment, Duration timeout, Duration streamTimeout) {
+        return new Deployment(deployment.id(), deployment.modelGroup(), deployment.provider(),
+                deployment.providerModel(), deployment.apiBase(), deployment.apiKey(), deployment.apiVersion(),
+                timeout, streamTimeout, deployment.extraHeaders(), deployment.extraParams(), deployment.modelInfo());
+    }
 }

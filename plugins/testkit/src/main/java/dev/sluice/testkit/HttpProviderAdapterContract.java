@@ -87,6 +87,54 @@ public abstract class HttpProviderAdapterContract extends ProviderAdapterContrac
     }
 
     @Test
+    void theDeploymentsExtraHeadersReachTheUpstream() {
+        Deployment withHeaders = Deployments.withExtraHeaders(deployment(), java.util.Map.of("X-Contract-Header", "here"));
+        adapter().chat(chatRequest(false, false), new ProviderContext(withHeaders, transport(), JSON, "call-contract"));
+        assertEquals(java.util.List.of("here"), upstream().takeRequest().headers().get("x-contract-header"),
+                "every upstream call must go through context.transport(), which adds extra_headers");
+    }
+
+    @Test
+    void aStalledUpstreamIsATimeout() {
+        java.util.concurrent.CountDownLatch release = upstream().stallNext();
+        try {
+            Deployment impatient = Deployments.withTimeouts(deployment(), Duration.ofMillis(300), Duration.ofMillis(300));
+            GatewayException e = assertThrows(GatewayException.class, () -> adapter().chat(chatRequest(false, false),
+                    new ProviderContext(impatient, transport(), JSON, "call-contract")));
+            assertEquals(ErrorKind.TIMEOUT, e.kind(), "pass deployment.timeout() as the upstream request's timeout");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aStreamCutMidWayEndsInARetryableErrorNotASilentEnd() {
+        CuttingTransport whole = new CuttingTransport(transport(), Long.MAX_VALUE);
+        try (var stream = adapter().streamChat(chatRequest(true, true), new ProviderContext(deployment(), whole, JSON,
+                "call-contract"))) {
+            while (stream.next() != null) {
+                // the whole stream, to learn its length
+            }
+        }
+        CuttingTransport cut = new CuttingTransport(transport(), Math.max(1, whole.bytesRead() / 2));
+        RuntimeException failure = null;
+        try (var stream = adapter().streamChat(chatRequest(true, true), new ProviderContext(deployment(), cut, JSON,
+                "call-contract"))) {
+            while (stream.next() != null) {
+                // until the cut
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        assertTrue(failure != null, "a stream whose connection broke off half-way must end in an error, not as if "
+                + "it were complete");
+        boolean upstreamsFault = failure instanceof GatewayException error ? error.kind().retryable()
+                : failure instanceof java.io.UncheckedIOException;
+        assertTrue(upstreamsFault, "a dropped connection is the upstream's retryable fault: throw a GatewayException of "
+                + "a retryable kind, or let the reader's UncheckedIOException through; got " + failure);
+    }
+
+    @Test
     void unreachableUpstreamIsUnavailable() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
