@@ -104,6 +104,11 @@ public final class FakeAnthropic extends FakeUpstream {
     }
 
     @Override
+    protected String badRequestBody() {
+        return error("invalid_request_error", "temperature: range: 0..1");
+    }
+
+    @Override
     protected String errorBody(int status) {
         return switch (status) {
             case 400 -> error("invalid_request_error", "prompt is too long: 212011 tokens > 200000 maximum");

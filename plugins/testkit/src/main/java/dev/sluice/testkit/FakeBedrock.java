@@ -123,6 +123,11 @@ public final class FakeBedrock extends FakeUpstream {
     }
 
     @Override
+    protected String badRequestBody() {
+        return "{\"message\":\"The provided inference configurations are invalid: temperature must be at most 1.\"}";
+    }
+
+    @Override
     protected String errorBody(int status) {
         return switch (status) {
             case 400 -> "{\"message\":\"Input is too long for requested model.\"}";

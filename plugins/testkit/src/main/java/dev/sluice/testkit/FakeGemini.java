@@ -100,6 +100,11 @@ public final class FakeGemini extends FakeUpstream {
     }
 
     @Override
+    protected String badRequestBody() {
+        return error(400, "Invalid value at 'generation_config.temperature' (TYPE_FLOAT), \"hot\"", "INVALID_ARGUMENT");
+    }
+
+    @Override
     protected String errorBody(int status) {
         return switch (status) {
             case 400 -> error(400, "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",

@@ -62,6 +62,11 @@ public final class FakeOllama extends FakeUpstream {
     }
 
     @Override
+    protected String badRequestBody() {
+        return "{\"error\":\"invalid options: temperature\"}";
+    }
+
+    @Override
     protected String errorBody(int status) {
         return switch (status) {
             case 400 -> "{\"error\":\"the input length exceeds the context length\"}";

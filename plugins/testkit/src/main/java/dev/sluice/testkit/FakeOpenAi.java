@@ -132,6 +132,12 @@ public final class FakeOpenAi extends FakeUpstream {
     }
 
     @Override
+    protected String badRequestBody() {
+        return "{\"error\":{\"message\":\"Invalid value for 'temperature': must be between 0 and 2.\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}";
+    }
+
+    @Override
     protected String errorBody(int status) {
         String type = switch (status) {
             case 401 -> "invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key";

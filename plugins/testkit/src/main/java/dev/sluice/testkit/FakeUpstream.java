@@ -55,7 +55,16 @@ public abstract class FakeUpstream implements AutoCloseable {
      * @param retryAfter the {@code Retry-After} header value, or {@code null}
      */
     public void failNext(int status, String retryAfter) {
-        failures.addLast(new Failure(status, retryAfter));
+        failures.addLast(new Failure(status, retryAfter, null));
+    }
+
+    /**
+     * Makes the next call fail with this status and body.
+     *
+     * @param retryAfter the {@code Retry-After} header value, or {@code null}
+     */
+    public void failNextWithBody(int status, String body, String retryAfter) {
+        failures.addLast(new Failure(status, retryAfter, body));
     }
 
     /** Makes the next call's connection close without an answer, as a crashed upstream's would. */
@@ -104,6 +113,19 @@ public abstract class FakeUpstream implements AutoCloseable {
     /** @return the vendor's error body for an injected failure */
     protected abstract String errorBody(int status);
 
+    /** @return the vendor's body for a prompt longer than the model's context window */
+    protected String contextWindowErrorBody() {
+        return errorBody(400);
+    }
+
+    /**
+     * @return the vendor's body for a plain invalid request (a bad parameter value), which must not
+     *         be taken for a context-window error; {@code null} skips that contract case
+     */
+    protected String badRequestBody() {
+        return null;
+    }
+
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, List<String>> headers = new HashMap<>();
@@ -129,7 +151,8 @@ public abstract class FakeUpstream implements AutoCloseable {
                 if (failure.retryAfter() != null) {
                     exchange.getResponseHeaders().add("Retry-After", failure.retryAfter());
                 }
-                sendJson(exchange, failure.status(), errorBody(failure.status()));
+                sendJson(exchange, failure.status(), failure.body() != null ? failure.body()
+                        : errorBody(failure.status()));
                 return;
             }
             handle(request, exchange);
@@ -154,6 +177,6 @@ public abstract class FakeUpstream implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
-    private record Failure(int status, String retryAfter) {
+    private record Failure(int status, String retryAfter, String body) {
     }
 }

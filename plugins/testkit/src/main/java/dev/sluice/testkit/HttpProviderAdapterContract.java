@@ -75,7 +75,22 @@ public abstract class HttpProviderAdapterContract extends ProviderAdapterContrac
 
     @Test
     void contextWindowErrorIsRecognised() {
-        assertEquals(ErrorKind.CONTEXT_WINDOW_EXCEEDED, failingCall(400, null).kind());
+        upstream().failNextWithBody(400, upstream().contextWindowErrorBody(), null);
+        GatewayException e = assertThrows(GatewayException.class,
+                () -> adapter().chat(chatRequest(false, false), context()));
+        assertEquals(ErrorKind.CONTEXT_WINDOW_EXCEEDED, e.kind());
+    }
+
+    @Test
+    void aPlainBadRequestIsNotTakenForAContextWindowError() {
+        String body = upstream().badRequestBody();
+        org.junit.jupiter.api.Assumptions.assumeTrue(body != null, "the fake upstream gives no plain bad-request body");
+        upstream().failNextWithBody(400, body, null);
+        GatewayException e = assertThrows(GatewayException.class,
+                () -> adapter().chat(chatRequest(false, false), context()));
+        assertEquals(ErrorKind.BAD_REQUEST, e.kind(), "only the vendor's context-window error triggers the "
+                + "context-window fallbacks");
+        assertEquals(400, e.status());
     }
 
     @Test

@@ -40,6 +40,11 @@ final class FakeAcme extends FakeUpstream {
     }
 
     @Override
+    protected String badRequestBody() {
+        return "{\"error\":{\"kind\":\"invalid\",\"message\":\"creativity must be between 0 and 1\"}}";
+    }
+
+    @Override
     protected String errorBody(int status) {
         String kind = switch (status) {
             case 401 -> "auth";
