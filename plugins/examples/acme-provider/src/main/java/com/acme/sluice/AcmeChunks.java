@@ -1,8 +1,6 @@
 package com.acme.sluice;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.ErrorKind;
@@ -11,12 +9,12 @@ import dev.sluice.api.ProviderContext;
 import dev.sluice.api.SseEvent;
 import dev.sluice.api.SseReader;
 import dev.sluice.api.UpstreamStream;
-import java.time.Instant;
+import dev.sluice.api.Usage;
 
 /**
- * Acme's SSE stream ({@code delta} events, then {@code done}) as OpenAI chat-completion chunks:
- * one per delta, a last one with the finish reason, and, when the caller asked for
- * {@code stream_options.include_usage}, a usage chunk.
+ * Acme's SSE stream ({@code delta} events, then {@code done}) as OpenAI chat-completion chunks
+ * (built with the API's {@link ChatChunk} factories): one per delta, a last one with the finish
+ * reason, and the usage chunk, which the gateway asks for on every stream.
  */
 final class AcmeChunks implements ChunkStream {
 
@@ -24,7 +22,7 @@ final class AcmeChunks implements ChunkStream {
     private final SseReader events;
     private final ProviderContext context;
     private final boolean includeUsage;
-    private final long created = Instant.now().getEpochSecond();
+    private boolean started;
     private ChatChunk usageChunk;
     private boolean done;
 
@@ -53,17 +51,18 @@ final class AcmeChunks implements ChunkStream {
         }
         JsonNode data = AcmeProvider.read(context.json(), event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return switch (event.event() == null ? "" : event.event()) {
-            case "delta" -> chunk(context.json().createObjectNode().put("content", data.path("text").asText()), null);
+            case "delta" -> {
+                String role = started ? null : "assistant";
+                started = true;
+                yield ChatChunk.text(context, role, data.path("text").asText());
+            }
             case "done" -> {
                 done = true;
                 close();
                 if (includeUsage) {
-                    ObjectNode usage = chunkBody(context.json());
-                    usage.putArray("choices");
-                    usage.set("usage", usage(context.json(), data.path("tokens")));
-                    usageChunk = new ChatChunk(usage);
+                    usageChunk = ChatChunk.usage(context, usage(data.path("tokens")));
                 }
-                yield chunk(context.json().createObjectNode(), AcmeProvider.finishReason(data.path("stop").asText()));
+                yield ChatChunk.finish(context, AcmeProvider.finishReason(data.path("stop").asText()));
             }
             case "error" -> {
                 done = true;
@@ -74,38 +73,9 @@ final class AcmeChunks implements ChunkStream {
         };
     }
 
-    private ChatChunk chunk(ObjectNode delta, String finishReason) {
-        ObjectNode body = chunkBody(context.json());
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        return new ChatChunk(body);
-    }
-
-    private ObjectNode chunkBody(ObjectMapper json) {
-        return json.createObjectNode().put("id", "chatcmpl-" + context.callId()).put("object", "chat.completion.chunk")
-                .put("created", created).put("model", context.deployment().providerModel());
-    }
-
-    /** A whole answer in OpenAI's shape. */
-    static ObjectNode completion(ProviderContext context, String text, String finishReason) {
-        ObjectNode body = context.json().createObjectNode().put("id", "chatcmpl-" + context.callId())
-                .put("object", "chat.completion").put("created", Instant.now().getEpochSecond())
-                .put("model", context.deployment().providerModel());
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", finishReason);
-        choice.putObject("message").put("role", "assistant").put("content", text);
-        return body;
-    }
-
-    /** Acme's {@code tokens} as OpenAI's {@code usage}. */
-    static ObjectNode usage(ObjectMapper json, JsonNode tokens) {
-        long in = tokens.path("in").asLong();
-        long out = tokens.path("out").asLong();
-        return json.createObjectNode().put("prompt_tokens", in).put("completion_tokens", out).put("total_tokens", in + out);
+    /** Acme's {@code tokens} as the gateway's usage. */
+    static Usage usage(JsonNode tokens) {
+        return new Usage(tokens.path("in").asLong(), tokens.path("out").asLong(), 0, 0);
     }
 
     @Override

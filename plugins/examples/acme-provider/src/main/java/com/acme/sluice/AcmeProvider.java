@@ -57,10 +57,8 @@ public final class AcmeProvider implements ProviderAdapter {
         if (response.status() >= 400) {
             throw error(response.status(), body, response.header("Retry-After"));
         }
-        ObjectNode answer = AcmeChunks.completion(context, body.path("output").asText(""),
-                finishReason(body.path("stop").asText()));
-        answer.set("usage", AcmeChunks.usage(context.json(), body.path("tokens")));
-        return new ModelResponse(answer);
+        return ModelResponse.chat(context, body.path("output").asText(""), finishReason(body.path("stop").asText()),
+                AcmeChunks.usage(body.path("tokens")));
     }
 
     @Override
