@@ -173,6 +173,7 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             PriceBook prices = PriceBook.shipped(json);
+            prices.usePluginPrices(plugins.prices(json));
             ModelCatalog catalog = new ModelCatalog(config.modelList(), plugins.extensions(ProviderAdapter.class),
                     config.router().modelGroupAliases(), prices);
             for (ServedDeployment unserved : catalog.unserved()) {
@@ -235,7 +236,7 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
             LOG.info("Serving {} model groups ({} deployments) with {} pipeline filters",
                     catalog.groupNames().size(), catalog.deployments().size(), pipeline.filters().size());
-            plugins.watch(PLUGIN_SCAN, catalog::replaceAdapters);
+            plugins.watch(PLUGIN_SCAN, catalog::replaceAdapters, () -> prices.usePluginPrices(plugins.prices(json)));
             if (shared.isPresent()) {
                 storedModels.refreshEvery(java.time.Duration.ofSeconds(30)); // in case a change message was lost
             }

@@ -101,6 +101,29 @@ class PluginStreamTest {
     }
 
     @Test
+    void aPluginPricesItsOwnModels() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
+                "acme.LiteralProvider", SOURCE, false, Map.of("META-INF/sluice/model_prices.json", """
+                        {"literal/lit": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002,
+                                         "max_input_tokens": 4096},
+                         "openai/gpt-4o": {"input_cost_per_token": 0, "output_cost_per_token": 0}}
+                        """)), plugins.resolve("literal.jar"));
+        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
+                model_list:
+                  - model_name: lit
+                    litellm_params: {model: literal/lit}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY), plugins, Map.of())) {
+            stream(gateway, "");
+            assertTrue(gateway.server().gateway().spend().flush());
+            JsonNode log = json(gateway.get("/spend/logs", "Authorization", "Bearer " + MASTER_KEY)).path(0);
+            assertEquals(0, new BigDecimal("0.017").compareTo(log.path("spend").decimalValue()),
+                    "11 prompt and 3 completion tokens at the plugin's prices: " + log);
+        }
+    }
+
+    @Test
     void aConnectionThatBreaksUnderThePluginIsTheUpstreamsRetryableFault() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",

@@ -73,6 +73,12 @@ final class TestPluginJar {
      */
     static Path build(Path dir, String pluginId, String requires, String className, String source, boolean bundleApi)
             throws IOException {
+        return build(dir, pluginId, requires, className, source, bundleApi, java.util.Map.of());
+    }
+
+    /** As {@link #build(Path, String, String, String, String, boolean)}, with resources (path in the jar to text). */
+    static Path build(Path dir, String pluginId, String requires, String className, String source, boolean bundleApi,
+                      java.util.Map<String, String> resources) throws IOException {
         Path sources = Files.createDirectories(dir.resolve(pluginId + "-src"));
         Path classes = Files.createDirectories(dir.resolve(pluginId + "-classes"));
         Path file = sources.resolve(className.substring(className.lastIndexOf('.') + 1) + ".java");
@@ -96,6 +102,11 @@ final class TestPluginJar {
             out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
             out.write((className + "\n").getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
+            for (java.util.Map.Entry<String, String> resource : resources.entrySet()) {
+                out.putNextEntry(new JarEntry(resource.getKey()));
+                out.write(resource.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
             if (bundleApi) {
                 Path api = pluginApiLocation();
                 if (Files.isDirectory(api)) {

@@ -168,6 +168,41 @@ final class LoadedPlugin {
         return status;
     }
 
+    /** Where a plugin jar ships prices for its models: a LiteLLM-format map, keys {@code provider/model}. */
+    static final String PRICES = "META-INF/sluice/model_prices.json";
+
+    /**
+     * @return the prices the plugin ships for models of the providers it serves (entries for other
+     *         providers are left out with a warning: a plugin prices its own models only)
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode prices(com.fasterxml.jackson.databind.ObjectMapper json) {
+        com.fasterxml.jackson.databind.node.ObjectNode mine = json.createObjectNode();
+        if (!status.started()) {
+            return mine;
+        }
+        java.util.Set<String> providers = new java.util.HashSet<>();
+        adapters.forEach(adapter -> providers.addAll(adapter.providers()));
+        ClassLoader loader = manager.getPlugin(status.id()).getPluginClassLoader();
+        try (java.io.InputStream in = loader.getResourceAsStream(PRICES)) {
+            if (in == null) {
+                return mine;
+            }
+            json.readTree(in).properties().forEach(entry -> {
+                int slash = entry.getKey().indexOf('/');
+                if (slash > 0 && providers.contains(entry.getKey().substring(0, slash))) {
+                    mine.set(entry.getKey(), entry.getValue());
+                } else {
+                    LOG.warn("Plugin {}: price of '{}' ignored; a plugin prices models of its own providers {}, as "
+                            + "provider/model", status.id(), entry.getKey(), providers);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Plugin {}: its {} cannot be read ({}); its models are priced as if it shipped none",
+                    status.id(), PRICES, e.toString());
+        }
+        return mine;
+    }
+
     /** Takes it out of service because of a conflict (or, with null, puts it back). */
     void conflict(String why) {
         this.conflict = why;

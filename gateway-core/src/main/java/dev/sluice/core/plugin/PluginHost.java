@@ -50,6 +50,7 @@ public final class PluginHost implements AutoCloseable {
     private final Map<Path, LoadedPlugin.FileStamp> rejected = new HashMap<>();
     private final List<Thread> draining = new ArrayList<>();
     private Consumer<List<ProviderAdapter>> onAdaptersChanged = adapters -> { };
+    private Runnable afterChange = () -> { };
     private Thread watcher;
 
     private PluginHost(Path pluginsDir, Path stagingDir) {
@@ -105,6 +106,14 @@ public final class PluginHost implements AutoCloseable {
         return extensions;
     }
 
+    /** @return the prices the serving plugins ship for their models, merged (see {@link LoadedPlugin#PRICES}) */
+    public synchronized com.fasterxml.jackson.databind.node.ObjectNode prices(
+            com.fasterxml.jackson.databind.ObjectMapper json) {
+        com.fasterxml.jackson.databind.node.ObjectNode all = json.createObjectNode();
+        loaded.values().stream().filter(LoadedPlugin::serving).forEach(plugin -> all.setAll(plugin.prices(json)));
+        return all;
+    }
+
     /** @return every plugin found in the folder, what became of it, and the calls it is serving */
     public synchronized List<PluginStatus> plugins() {
         return loaded.values().stream().map(plugin -> plugin.status().withInFlight(plugin.inFlight())).toList();
@@ -116,7 +125,17 @@ public final class PluginHost implements AutoCloseable {
      * @param onAdaptersChanged takes the provider adapters to serve from now on, after a change
      */
     public synchronized void watch(Duration period, Consumer<List<ProviderAdapter>> onAdaptersChanged) {
+        watch(period, onAdaptersChanged, () -> { });
+    }
+
+    /**
+     * As {@link #watch(Duration, Consumer)}, and told once a change is in service (to read what the
+     * plugins now ship, such as their prices).
+     */
+    public synchronized void watch(Duration period, Consumer<List<ProviderAdapter>> onAdaptersChanged,
+                                   Runnable afterChange) {
         this.onAdaptersChanged = onAdaptersChanged;
+        this.afterChange = afterChange;
         if (watcher != null || !Files.isDirectory(pluginsDir)) {
             return;
         }
@@ -220,6 +239,11 @@ public final class PluginHost implements AutoCloseable {
         loaded.clear();
         loaded.putAll(next);
         leaving.forEach(this::unloadWhenIdle);
+        try {
+            afterChange.run();
+        } catch (RuntimeException e) {
+            LOG.error("After the plugins changed: {}", e.toString());
+        }
     }
 
     /** Unloads a plugin that left service once its calls in flight are done (or {@link #DRAIN_LIMIT} passed). */

@@ -25,6 +25,8 @@ public final class PriceBook implements DeploymentFacts {
 
     private final Map<String, ModelPrice> prices;
     private final Map<String, Long> contextWindows;
+    /** Prices the provider plugins ship for their own models, by {@code provider/model}. */
+    private volatile PriceBook fromPlugins;
 
     private PriceBook(Map<String, ModelPrice> prices, Map<String, Long> contextWindows) {
         this.prices = Map.copyOf(prices);
@@ -45,9 +47,13 @@ public final class PriceBook implements DeploymentFacts {
 
     /** @return the price book in a LiteLLM-format price map */
     public static PriceBook read(InputStream in, ObjectMapper json) throws IOException {
+        return of(json.readTree(in));
+    }
+
+    private static PriceBook of(JsonNode priceMap) {
         Map<String, ModelPrice> prices = new HashMap<>();
         Map<String, Long> contextWindows = new HashMap<>();
-        for (Map.Entry<String, JsonNode> entry : json.readTree(in).properties()) {
+        for (Map.Entry<String, JsonNode> entry : priceMap.properties()) {
             if (entry.getValue().isObject()) {
                 ModelPrice.from(entry.getValue()).ifPresent(price -> prices.put(entry.getKey(), price));
                 positive(entry.getValue().get("max_input_tokens"))
@@ -67,9 +73,22 @@ public final class PriceBook implements DeploymentFacts {
      *         (as {@code model}, then {@code provider/model}), else the book's for its model group
      */
     public Optional<ModelPrice> priceOf(Deployment deployment) {
+        PriceBook plugins = fromPlugins;
         return ModelPrice.from(deployment.modelInfo())
                 .or(() -> ModelPrice.from(deployment.extraParams()))
+                .or(() -> plugins == null ? Optional.empty() : plugins.find(List.of(deployment.qualifiedModel())))
                 .or(() -> find(names(deployment)));
+    }
+
+    /**
+     * Uses the prices the provider plugins ship (a LiteLLM-format map each, keys
+     * {@code provider/model} of a provider the plugin serves): after a deployment's own price and
+     * before the shipped map's, since a vendor's plugin knows its prices best.
+     *
+     * @param priceMap the plugins' entries, merged
+     */
+    public void usePluginPrices(JsonNode priceMap) {
+        fromPlugins = of(priceMap);
     }
 
     /**
@@ -96,6 +115,10 @@ public final class PriceBook implements DeploymentFacts {
     @Override
     public OptionalLong contextWindow(Deployment deployment) {
         Optional<Long> window = positive(deployment.modelInfo().get("max_input_tokens"));
+        PriceBook plugins = fromPlugins;
+        if (plugins != null) {
+            window = window.or(() -> Optional.ofNullable(plugins.contextWindows.get(deployment.qualifiedModel())));
+        }
         for (String name : names(deployment)) {
             window = window.or(() -> Optional.ofNullable(contextWindows.get(name)));
         }

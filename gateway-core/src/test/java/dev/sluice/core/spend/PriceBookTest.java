@@ -38,6 +38,23 @@ class PriceBookTest {
     }
 
     @Test
+    void aPluginsPricesComeAfterTheDeploymentsOwnAndBeforeTheShippedMap() throws Exception {
+        PriceBook prices = PriceBook.shipped(JSON);
+        prices.usePluginPrices(JSON.readTree("""
+                {"acme/rocket-1": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002, "max_input_tokens": 4096}}
+                """));
+        Usage usage = new Usage(10, 5, 0, 0);
+        assertEquals(0, usd("0.02").compareTo(prices.priceOf(Deployments.of("acme/rocket-1", null, null)).orElseThrow()
+                .cost(usage)), "a model only the plugin prices");
+        assertEquals(4096, prices.contextWindow(Deployments.of("acme/rocket-1", null, null)).getAsLong());
+        ObjectNode own = JSON.createObjectNode().put("input_cost_per_token", 0).put("output_cost_per_token", 0);
+        assertEquals(0, BigDecimal.ZERO.compareTo(prices.priceOf(Deployments.of("acme/rocket-1", null, null, own))
+                .orElseThrow().cost(usage)), "the deployment's own price first");
+        prices.usePluginPrices(JSON.createObjectNode());
+        assertTrue(prices.priceOf(Deployments.of("acme/rocket-1", null, null)).isEmpty(), "gone with the plugin");
+    }
+
+    @Test
     void cachedPromptTokensAreChargedAtTheCacheReadPrice() {
         // gpt-4o: $2.50/M input, $1.25/M cached input, $10/M output
         Usage usage = new Usage(1_000, 200, 400, 0);
