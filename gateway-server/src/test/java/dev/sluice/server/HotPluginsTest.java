@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,12 +34,7 @@ class HotPluginsTest {
 
     @Test
     void pluginsComeAndGoUnderLoadWithoutAFailedCall() throws Exception {
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        try (Stream<Path> shipped = Files.list(RunningGateway.DIST_PLUGINS)) {
-            for (Path jar : shipped.toList()) {
-                Files.copy(jar, plugins.resolve(jar.getFileName()));
-            }
-        }
+        Path plugins = TestPluginJar.folderWithShippedPlugins(dir);
         Path first = TestPluginJar.build(Files.createDirectories(dir.resolve("v1")), "hot-echo", ">=1.0.0 & <2.0.0",
                 "acme.EchoProvider", TestPluginJar.ECHO_SOURCE.formatted("hotecho", "one"), false);
         Path second = TestPluginJar.build(Files.createDirectories(dir.resolve("v2")), "hot-echo", ">=1.0.0 & <2.0.0",
@@ -71,7 +64,7 @@ class HotPluginsTest {
             }
 
             assertEquals(503, chat(gateway, "hot", "ping").statusCode(), "no plugin serves hotecho/ yet");
-            install(first, plugins.resolve("hot-echo.jar"));
+            TestPluginJar.install(first, plugins.resolve("hot-echo.jar"));
             awaitReply(gateway, "one: ping"::equals, "the added plugin's answer");
 
             // Replaced while calls run: the old version finishes what it started, nothing fails.
@@ -88,7 +81,7 @@ class HotPluginsTest {
                 }
                 return null;
             });
-            install(second, plugins.resolve("hot-echo.jar"));
+            TestPluginJar.install(second, plugins.resolve("hot-echo.jar"));
             awaitReply(gateway, "second: ping"::equals, "the new version's answer");
             replacing.set(false);
             hotLoad.get();
@@ -111,13 +104,6 @@ class HotPluginsTest {
             assertTrue(steadyCalls.get() > 20, "the load ran throughout: " + steadyCalls.get() + " calls");
             assertEquals(List.of(), steadyFailures, "calls to other models while plugins came and went");
         }
-    }
-
-    /** Puts a jar in place as a deployment tool would: written beside it, then moved in at once. */
-    private static void install(Path jar, Path target) throws Exception {
-        Path staged = target.resolveSibling(target.getFileName() + ".part");
-        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static HttpResponse<String> chat(RunningGateway gateway, String model, String text) {

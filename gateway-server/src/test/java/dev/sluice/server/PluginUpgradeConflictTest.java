@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,12 +28,7 @@ class PluginUpgradeConflictTest {
 
     @Test
     void aRefusedUpgradeKeepsTheLastGoodVersionAndConflictsAreRefused() throws Exception {
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        try (Stream<Path> shipped = Files.list(RunningGateway.DIST_PLUGINS)) {
-            for (Path jar : shipped.toList()) {
-                Files.copy(jar, plugins.resolve(jar.getFileName()));
-            }
-        }
+        Path plugins = TestPluginJar.folderWithShippedPlugins(dir);
         Path good = build("good", "hot-echo", ">=1.0.0 & <2.0.0", "hotecho", "one");
         Path forApi2 = build("api2", "hot-echo", ">=2.0.0", "hotecho", "two");
         Path twin = build("twin", "hot-echo", ">=1.0.0 & <2.0.0", "hotecho", "twin");
@@ -49,10 +42,10 @@ class PluginUpgradeConflictTest {
 
         try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), config, plugins,
                 Map.of())) {
-            install(good, plugins.resolve("hot-echo.jar"));
+            TestPluginJar.install(good, plugins.resolve("hot-echo.jar"));
             awaitReply(gateway, "hot", "one: ping");
 
-            install(forApi2, plugins.resolve("hot-echo.jar"));
+            TestPluginJar.install(forApi2, plugins.resolve("hot-echo.jar"));
             JsonNode refused = awaitPluginProblem(gateway, "hot-echo.jar", "refused");
             assertEquals("started", refused.path("state").asText(), refused.toString());
             assertTrue(refused.path("problem").asText().contains("last good version"), refused.toString());
@@ -61,18 +54,18 @@ class PluginUpgradeConflictTest {
             byte[] whole = Files.readAllBytes(good);
             Path truncated = dir.resolve("truncated.jar");
             Files.write(truncated, Arrays.copyOf(whole, whole.length / 3));
-            install(truncated, plugins.resolve("hot-echo.jar"));
+            TestPluginJar.install(truncated, plugins.resolve("hot-echo.jar"));
             JsonNode corrupt = awaitPluginProblem(gateway, "hot-echo.jar", "failed");
             assertTrue(corrupt.path("problem").asText().contains("not a readable jar"),
                     "the cause in one line, not PF4J's 'No PluginDescriptorFinder': " + corrupt);
             assertEquals("one: ping", reply(chat(gateway, "hot")), "a truncated jar does not take the model down");
 
-            install(twin, plugins.resolve("hot-echo-2.0.0.jar"));
+            TestPluginJar.install(twin, plugins.resolve("hot-echo-2.0.0.jar"));
             JsonNode conflict = awaitPluginState(gateway, "hot-echo-2.0.0.jar", "conflict");
             assertTrue(conflict.path("problem").asText().contains("more than one file"), conflict.toString());
             assertEquals("one: ping", reply(chat(gateway, "hot")), "the serving version serves on");
 
-            install(impostor, plugins.resolve("aaa-impostor.jar"));
+            TestPluginJar.install(impostor, plugins.resolve("aaa-impostor.jar"));
             JsonNode taken = awaitPluginState(gateway, "aaa-impostor.jar", "conflict");
             assertTrue(taken.path("problem").asText().contains("provider 'mock'"), taken.toString());
             assertEquals("steady", reply(chat(gateway, "steady")), "the mock provider's plugin keeps its models");
@@ -90,12 +83,6 @@ class PluginUpgradeConflictTest {
     private Path build(String folder, String pluginId, String requires, String provider, String reply) throws Exception {
         return TestPluginJar.build(Files.createDirectories(dir.resolve(folder)), pluginId, requires, "acme.EchoProvider",
                 TestPluginJar.ECHO_SOURCE.formatted(provider, reply), false);
-    }
-
-    private static void install(Path jar, Path target) throws Exception {
-        Path staged = target.resolveSibling(target.getFileName() + ".part");
-        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static HttpResponse<String> chat(RunningGateway gateway, String model) {

@@ -58,6 +58,25 @@ final class TestPluginJar {
             }
             """;
 
+    /** @return a new plugins folder holding the distribution's first-party plugins */
+    static Path folderWithShippedPlugins(Path dir) throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (java.util.stream.Stream<Path> shipped = Files.list(RunningGateway.DIST_PLUGINS)) {
+            for (Path jar : shipped.toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        return plugins;
+    }
+
+    /** Puts a jar in place as a deployment tool would: written beside it, then moved in at once. */
+    static void install(Path jar, Path target) throws IOException {
+        Path staged = target.resolveSibling(target.getFileName() + ".part");
+        Files.copy(jar, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private TestPluginJar() {
     }
 

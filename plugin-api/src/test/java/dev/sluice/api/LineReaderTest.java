@@ -28,23 +28,7 @@ class LineReaderTest {
     @Test
     void readsLinesSplitAcrossReadsAndMultiByteCharacters() {
         byte[] bytes = "{\"text\":\"héllo wörld ✓\"}\n".getBytes(StandardCharsets.UTF_8);
-        InputStream oneByteAtATime = new InputStream() {
-            private int next;
-
-            @Override
-            public int read() {
-                return next < bytes.length ? bytes[next++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (next >= bytes.length) {
-                    return -1;
-                }
-                b[off] = bytes[next++];
-                return 1;
-            }
-        };
+        InputStream oneByteAtATime = new OneByteAtATime(bytes);
         assertEquals("{\"text\":\"héllo wörld ✓\"}", new LineReader(oneByteAtATime).next());
     }
 
