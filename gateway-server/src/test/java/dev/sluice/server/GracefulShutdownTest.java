@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,12 +44,12 @@ class GracefulShutdownTest {
                        shutdown_readiness_delay_seconds: 5
                        graceful_shutdown_seconds: 8
                      """.formatted(upstream.baseUri(), MASTER_KEY))) {
+            // A stream's answer starts once its first upstream chunk arrived, so the fake has taken
+            // its hold by then: only then is the next hold set, or the two streams could swap them.
             CountDownLatch finishing = upstream.holdNextStreamAfterFirstChunk();
-            CompletableFuture<HttpResponse<String>> finishes = stream(gateway);
-            upstream.takeRequest();
+            HttpResponse<Stream<String>> finishes = stream(gateway).get(30, TimeUnit.SECONDS);
             upstream.holdNextStreamAfterFirstChunk(); // never released: outlasts the grace period
-            CompletableFuture<HttpResponse<String>> outlasts = stream(gateway);
-            upstream.takeRequest();
+            HttpResponse<Stream<String>> outlasts = stream(gateway).get(30, TimeUnit.SECONDS);
 
             gateway.terminate();
             finishing.countDown(); // its upstream finishes while the gateway drains
@@ -58,9 +60,9 @@ class GracefulShutdownTest {
                     "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertEquals(200, late.statusCode(), "a call during the drain reaches its upstream: " + late.body());
 
-            String whole = finishes.get(30, TimeUnit.SECONDS).body();
+            String whole = finishes.body().collect(Collectors.joining("\n"));
             assertTrue(whole.contains("four") && whole.trim().endsWith("data: [DONE]"), "finished whole: " + whole);
-            String ended = outlasts.get(30, TimeUnit.SECONDS).body();
+            String ended = outlasts.body().collect(Collectors.joining("\n"));
             assertTrue(ended.contains("one"), "the first chunk was delivered: " + ended);
             assertTrue(ended.contains("shutting down") && ended.contains("\"code\":\"503\""),
                     "ended with an error event, not a cut connection: " + ended);
@@ -68,10 +70,11 @@ class GracefulShutdownTest {
         }
     }
 
-    private static CompletableFuture<HttpResponse<String>> stream(RunningGateway gateway) {
+    /** @return the streamed answer, complete once its headers (and so its first chunk) arrived */
+    private static CompletableFuture<HttpResponse<Stream<String>>> stream(RunningGateway gateway) {
         return gateway.client().sendAsync(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + MASTER_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(STREAM)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(STREAM)).build(), HttpResponse.BodyHandlers.ofLines());
     }
 
     /** Readiness every 100 ms until it answers the status; 100 tries bound a drain that never starts. */
