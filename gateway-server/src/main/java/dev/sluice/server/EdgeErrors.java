@@ -1,7 +1,7 @@
 package dev.sluice.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ErrorKind;
+import dev.sluice.api.GatewayException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
@@ -16,11 +16,11 @@ import io.helidon.webserver.http.DirectHandlers;
  */
 final class EdgeErrors implements DirectHandler {
 
-    private final ObjectMapper json;
+    private final ErrorResponses errors;
     private final long maxBodyBytes;
 
-    EdgeErrors(ObjectMapper json, long maxBodyBytes) {
-        this.json = json;
+    EdgeErrors(ErrorResponses errors, long maxBodyBytes) {
+        this.errors = errors;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -36,18 +36,14 @@ final class EdgeErrors implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
-        ObjectNode body = json.createObjectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message(status));
-        error.put("type", status.code() >= 500 ? "internal_server_error" : "invalid_request_error");
-        error.putNull("param");
-        error.put("code", Integer.toString(status.code()));
+        GatewayException error = new GatewayException(status.code() >= 500 ? ErrorKind.INTERNAL : ErrorKind.BAD_REQUEST,
+                status.code(), message(status), null, null, null, null);
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(HeaderValues.CONTENT_TYPE_JSON)
                 .keepAlive(eventType.keepAlive())
-                .entity(body.toString())
+                .entity(errors.bytes(error))
                 .build();
     }
 

@@ -93,7 +93,9 @@ public final class SluiceServer implements AutoCloseable {
         try {
             JsonResponses responses = new JsonResponses(gateway.json());
             long maxBody = JsonBodyReader.limit(config.general().maxRequestBytes());
-            if (maxBody < config.general().maxRequestBytes()) {
+            // said only for a limit the config sets: the default (64 MB) is simply held to the heap
+            if (maxBody < config.general().maxRequestBytes()
+                    && config.general().maxRequestBytes() != GeneralSettings.DEFAULT_MAX_REQUEST_BYTES) {
                 LOG.warn("general_settings.max_request_size_mb is {} MB, more than this heap can parse; bodies are "
                         + "limited to {} MB (a sixteenth of -Xmx). Raise -Xmx through JAVA_OPTS to accept larger ones.",
                         config.general().maxRequestBytes() / (1024 * 1024), maxBody / (1024 * 1024));
@@ -143,7 +145,7 @@ public final class SluiceServer implements AutoCloseable {
                     .shutdownHook(false)
                     .shutdownGracePeriod(timeouts.shutdownGrace())
                     .maxPayloadSize(maxBody)
-                    .directHandlers(new EdgeErrors(gateway.json(), maxBody).all())
+                    .directHandlers(new EdgeErrors(errors, maxBody).all())
                     // validatePrologue(false): a query with a bad escape (?x=%zz) is served, as LiteLLM
                     // serves it, instead of an empty 400; the parameters a route reads are checked there
                     .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).maxHeadersSize(MAX_HEADERS)

@@ -73,16 +73,13 @@ class PluginStreamTest {
 
     @Test
     void pluginsAreAlwaysAskedForUsageAndCallersSeeItOnlyIfTheyAsked() throws Exception {
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
-                "acme.LiteralProvider", SOURCE, false), plugins.resolve("literal.jar"));
-        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
+        try (RunningGateway gateway = withLiteralPlugin(Map.of(), """
                 model_list:
                   - model_name: lit
                     litellm_params: {model: literal/lit}
                     model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
                 general_settings: {master_key: %s}
-                """.formatted(MASTER_KEY), plugins, Map.of())) {
+                """.formatted(MASTER_KEY))) {
             String unasked = stream(gateway, "");
             assertTrue(unasked.contains("\"content\":\"c\"") && unasked.trim().endsWith("[DONE]"), unasked);
             assertFalse(unasked.contains("usage"), "a caller who did not ask sees no usage: " + unasked);
@@ -102,19 +99,16 @@ class PluginStreamTest {
 
     @Test
     void aPluginPricesItsOwnModels() throws Exception {
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
-                "acme.LiteralProvider", SOURCE, false, Map.of("META-INF/sluice/model_prices.json", """
+        try (RunningGateway gateway = withLiteralPlugin(Map.of("META-INF/sluice/model_prices.json", """
                         {"literal/lit": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002,
                                          "max_input_tokens": 4096},
                          "openai/gpt-4o": {"input_cost_per_token": 0, "output_cost_per_token": 0}}
-                        """)), plugins.resolve("literal.jar"));
-        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
+                        """), """
                 model_list:
                   - model_name: lit
                     litellm_params: {model: literal/lit}
                 general_settings: {master_key: %s}
-                """.formatted(MASTER_KEY), plugins, Map.of())) {
+                """.formatted(MASTER_KEY))) {
             stream(gateway, "");
             assertTrue(gateway.server().gateway().spend().flush());
             JsonNode log = json(gateway.get("/spend/logs", "Authorization", "Bearer " + MASTER_KEY)).path(0);
@@ -125,10 +119,7 @@ class PluginStreamTest {
 
     @Test
     void aConnectionThatBreaksUnderThePluginIsTheUpstreamsRetryableFault() throws Exception {
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
-                "acme.LiteralProvider", SOURCE, false), plugins.resolve("literal.jar"));
-        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), """
+        try (RunningGateway gateway = withLiteralPlugin(Map.of(), """
                 model_list:
                   - model_name: flaky
                     litellm_params: {model: literal/drop-first, order: 1}
@@ -138,7 +129,7 @@ class PluginStreamTest {
                     litellm_params: {model: literal/drop-mid}
                 general_settings: {master_key: %s}
                 router_settings: {num_retries: 2}
-                """.formatted(MASTER_KEY), plugins, Map.of())) {
+                """.formatted(MASTER_KEY))) {
             String retried = stream(gateway, "flaky", "");
             assertTrue(retried.contains("\"content\":\"c\"") && retried.trim().endsWith("[DONE]"),
                     "a drop before the first chunk is retried on the other deployment: " + retried);
@@ -147,6 +138,14 @@ class PluginStreamTest {
             assertTrue(cut.contains("\"code\":\"503\"") && cut.contains("broke off"),
                     "a drop after the first chunk ends the stream with a 503 error event: " + cut);
         }
+    }
+
+    /** @return a gateway whose plugins folder holds the literal plugin, with these resources in its jar */
+    private RunningGateway withLiteralPlugin(Map<String, String> resources, String config) throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(TestPluginJar.build(Files.createDirectories(dir.resolve("build")), "literal", ">=1.0.0 & <2.0.0",
+                "acme.LiteralProvider", SOURCE, false, resources), plugins.resolve("literal.jar"));
+        return RunningGateway.start(Files.createDirectories(dir.resolve("gw")), config, plugins, Map.of());
     }
 
     private static String stream(RunningGateway gateway, String extra) {

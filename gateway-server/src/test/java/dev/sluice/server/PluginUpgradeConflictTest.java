@@ -110,25 +110,24 @@ class PluginUpgradeConflictTest {
     }
 
     private static JsonNode awaitPluginProblem(RunningGateway gateway, String file, String word) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            JsonNode plugin = plugin(gateway, file);
-            if (plugin.path("problem").asText().contains(word)) {
-                return plugin;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(file + " never showed a problem with '" + word + "': " + plugin(gateway, file));
+        return awaitPlugin(gateway, file, "problem", problem -> problem.contains(word));
     }
 
     private static JsonNode awaitPluginState(RunningGateway gateway, String file, String state) throws Exception {
+        return awaitPlugin(gateway, file, "state", state::equals);
+    }
+
+    /** Polls /plugins until the file's plugin has a field as expected (the folder is scanned every second). */
+    private static JsonNode awaitPlugin(RunningGateway gateway, String file, String field,
+                                        java.util.function.Predicate<String> expected) throws Exception {
         for (int i = 0; i < 300; i++) {
             JsonNode plugin = plugin(gateway, file);
-            if (plugin.path("state").asText().equals(state)) {
+            if (expected.test(plugin.path(field).asText())) {
                 return plugin;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError(file + " never reached state " + state + ": " + plugin(gateway, file));
+        throw new AssertionError(file + " never showed the expected " + field + ": " + plugin(gateway, file));
     }
 
     private static JsonNode plugin(RunningGateway gateway, String file) {

@@ -184,7 +184,18 @@ final class RunningGateway implements AutoCloseable {
         process.destroy(); // SIGTERM: the shutdown hook closes the server as in production
         try {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                // say where the shutdown hung, then make sure the process is gone before the test
+                // goes on (a killed JVM still holds its files until it has exited)
+                System.err.println("The gateway process did not stop within 30 s of SIGTERM; its threads:");
+                try {
+                    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            Long.toString(process.pid()), "Thread.print").inheritIO().start().waitFor(10,
+                            java.util.concurrent.TimeUnit.SECONDS);
+                } catch (IOException e) {
+                    System.err.println("(no thread dump: " + e + ")");
+                }
                 process.destroyForcibly();
+                process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,36 +37,23 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SpendDurabilityTest {
 
-    private static final String PG_HOST = System.getenv().getOrDefault("PGHOST", "127.0.0.1");
-    private static final int PG_PORT = Integer.parseInt(System.getenv().getOrDefault("PGPORT", "5432"));
-    private static final String PG_DB = System.getenv().getOrDefault("PGDATABASE", "test");
-    private static final String PG_USER = System.getenv().getOrDefault("PGUSER", "postgres");
     private static final String CHAT = "{\"model\":\"priced\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @TempDir
     Path dir;
-    private String schema;
+    private TestPostgres postgres;
 
     @AfterEach
-    void dropSchema() throws Exception {
-        if (schema != null) {
-            postgres("DROP SCHEMA " + schema + " CASCADE");
-        }
-    }
-
-    private static void postgres(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/"
-                + PG_DB, PG_USER, ""); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+    void dropSchema() {
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
     /** @return a database_url line for a schema of this test's own, through the given port */
-    private String postgresUrl(int port) throws Exception {
-        schema = "spend_" + UUID.randomUUID().toString().replace("-", "");
-        postgres("CREATE SCHEMA " + schema);
-        return "database_url: \"postgresql://%s@%s:%d/%s?currentSchema=%s\"".formatted(PG_USER, PG_HOST, port, PG_DB,
-                schema);
+    private String postgresUrl(int port) {
+        postgres = TestPostgres.schema("spend");
+        return postgres.databaseUrlLine(port);
     }
 
     private static String config(String databaseLine, String models) {
@@ -94,7 +80,7 @@ class SpendDurabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void killMinus9LosesNoAnsweredCallsSpendAndTheRestartCountsNothingTwice(String database) throws Exception {
-        String config = config(database.equals("h2") ? "" : postgresUrl(PG_PORT), MOCK_MODEL);
+        String config = config(database.equals("h2") ? "" : postgresUrl(TestPostgres.PORT), MOCK_MODEL);
         Path home = Files.createDirectories(dir.resolve("replica"));
         Set<String> answered = ConcurrentHashMap.newKeySet();
         String key;
@@ -173,13 +159,12 @@ class SpendDurabilityTest {
             return DriverManager.getConnection("jdbc:h2:file:" + home.resolve("data").resolve("sluice").toAbsolutePath()
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sluice", "");
         }
-        return DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + PG_DB
-                + "?currentSchema=" + schema, PG_USER, "");
+        return postgres.connect();
     }
 
     @Test
     void aRequestWithNulInItsFieldsLeavesSpendLoggingWorkingForEveryoneElse() throws Exception {
-        try (RunningGateway gateway = RunningGateway.start(dir, config(postgresUrl(PG_PORT), MOCK_MODEL))) {
+        try (RunningGateway gateway = RunningGateway.start(dir, config(postgresUrl(TestPostgres.PORT), MOCK_MODEL))) {
             String key = newKey(gateway);
             HttpResponse<String> hostile = gateway.post("/v1/chat/completions",
                     "{\"model\":\"x\\u0000\\u001b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
@@ -228,7 +213,7 @@ class SpendDurabilityTest {
 
     @Test
     void keysInUseKeepWorkingThroughAMinuteLongDatabaseOutageAndUnknownKeysFailFast() throws Exception {
-        try (TcpProxy database = new TcpProxy(PG_HOST, PG_PORT);
+        try (TcpProxy database = new TcpProxy(TestPostgres.HOST, TestPostgres.PORT);
              RunningGateway gateway = RunningGateway.start(dir, config(postgresUrl(database.port()), MOCK_MODEL))) {
             String known = newKey(gateway);
             String unused = newKey(gateway);

@@ -31,8 +31,19 @@ final class TestPostgres implements AutoCloseable {
 
     /** @return the {@code database_url: ...} line of a config that keeps its tables in this schema */
     String databaseUrlLine() {
-        return "database_url: \"postgresql://%s@%s:%d/%s?currentSchema=%s\"".formatted(USER, HOST, PORT, DATABASE,
+        return databaseUrlLine(PORT);
+    }
+
+    /** @return the same, through another port (a proxy in front of the database) */
+    String databaseUrlLine(int port) {
+        return "database_url: \"postgresql://%s@%s:%d/%s?currentSchema=%s\"".formatted(USER, HOST, port, DATABASE,
                 schema);
+    }
+
+    /** @return a connection to the schema, to read what the gateway wrote */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/" + DATABASE + "?currentSchema="
+                + schema, USER, "");
     }
 
     static void run(String sql) {
