@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the third-party example plugin (plugins/examples/acme-provider) outside the reactor,
 # against the Sluice artifacts `./mvnw install` put in the local Maven repository, with its
-# contract tests; then drops the jar into a copy of the distribution's plugins folder, starts
+# contract tests, and a plugin started from it with scripts/new-plugin.sh; then drops the jar into a copy of the distribution's plugins folder, starts
 # the gateway and checks that the plugin is loaded and its acme/ models are routed to it.
 # Fails (non-zero) on any step. Part of the README's test command, after `./mvnw install`.
 set -euo pipefail
@@ -17,6 +17,12 @@ jar=$(ls "$root"/plugins/examples/acme-provider/target/acme-provider-*.jar)
 work=$(mktemp -d)
 cleanup() { kill "${pid:-0}" 2>/dev/null || true; wait "${pid:-0}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+
+log "starting a plugin from the template (scripts/new-plugin.sh) and building it with its contract tests"
+"$root/scripts/new-plugin.sh" nimbus-provider com.nimbus.sluice nimbus "$work/nimbus-provider" >/dev/null
+"$root/mvnw" -B -ntp -q -f "$work/nimbus-provider/pom.xml" package
+unzip -p "$work/nimbus-provider/target/nimbus-provider-1.0.0.jar" META-INF/MANIFEST.MF | grep -q 'Plugin-Id: nimbus-provider' \
+  || { log "the plugin started from the template has no descriptor"; exit 1; }
 cp -r "$root/gateway-server/target/sluice/plugins" "$work/plugins"
 cp "$jar" "$work/plugins/"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -75,6 +75,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,7 +165,11 @@ public final class Gateway implements AutoCloseable {
         TieredCache cache = null;
         Optional<SharedRedis> shared = Optional.empty();
         try {
-            plugins = PluginHost.start(pluginsDir, dataDir.resolve("plugins-loaded"));
+            plugins = PluginHost.start(pluginsDir, dataDir.resolve("plugins-loaded"), config.pluginSettings());
+            Set<String> loadedIds = plugins.plugins().stream().map(PluginStatus::id).collect(Collectors.toSet());
+            config.pluginSettings().keySet().stream().filter(id -> !loadedIds.contains(id)).forEach(id -> LOG.warn(
+                    "Config plugin_settings.{}: no plugin with that id is in the plugins folder; the settings wait for "
+                            + "it (check the Plugin-Id)", id));
         } catch (RuntimeException e) {
             tracing.close();
             spend.close();

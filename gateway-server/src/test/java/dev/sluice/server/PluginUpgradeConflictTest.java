@@ -80,6 +80,76 @@ class PluginUpgradeConflictTest {
         }
     }
 
+    /** Answers "<greeting>: <what was said>", its greeting from plugin_settings; "%s" may demand a region too. */
+    private static final String CONFIGURED_SOURCE = """
+            package acme;
+
+            import com.fasterxml.jackson.databind.node.ObjectNode;
+            import dev.sluice.api.*;
+            import java.util.Set;
+
+            public final class ConfiguredEcho implements ProviderAdapter, Configurable {
+                private String greeting;
+                @Override public void configure(PluginSettings settings) {
+                    greeting = settings.text("greeting").orElseThrow(() -> settings.invalid("greeting", "is required"));
+                    if (%s && !settings.has("region")) {
+                        throw settings.invalid("region", "is required since version 2");
+                    }
+                }
+                @Override public Set<String> providers() { return Set.of("configured"); }
+                @Override public ModelResponse chat(ChatRequest request, ProviderContext context) {
+                    String said = request.messages().get(0).path("content").asText();
+                    return ModelResponse.chat(context, greeting + ": " + said, "stop", new Usage(1, 1, 0, 0));
+                }
+                @Override public ChunkStream streamChat(ChatRequest request, ProviderContext context) {
+                    throw ProviderAdapter.unsupported("streaming", context);
+                }
+            }
+            """;
+
+    @Test
+    void pluginsTakeTheirSettingsFromConfigAndAnUpgradeThatRefusesThemKeepsTheLastGoodVersion() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path v1 = TestPluginJar.build(Files.createDirectories(dir.resolve("v1")), "configured-echo", ">=1.3.0 & <2.0.0",
+                "acme.ConfiguredEcho", CONFIGURED_SOURCE.formatted("false"), false);
+        Path v2 = TestPluginJar.build(Files.createDirectories(dir.resolve("v2")), "configured-echo", ">=1.3.0 & <2.0.0",
+                "acme.ConfiguredEcho", CONFIGURED_SOURCE.formatted("true"), false);
+        TestPluginJar.install(v1, plugins.resolve("configured-echo.jar"));
+        String config = """
+                model_list:
+                  - {model_name: greeter, litellm_params: {model: configured/any}}
+                general_settings: {master_key: %s}
+                plugin_settings:
+                  configured-echo: {greeting: os.environ/ECHO_GREETING}
+                """.formatted(MASTER_KEY);
+        try (RunningGateway gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gw")), config, plugins,
+                Map.of("ECHO_GREETING", "bonjour"))) {
+            assertEquals("bonjour: ping", reply(chat(gateway, "greeter")), "the setting, its variable resolved");
+
+            TestPluginJar.install(v2, plugins.resolve("configured-echo.jar"));
+            JsonNode refused = awaitPluginProblem(gateway, "configured-echo.jar", "settings were refused");
+            assertTrue(refused.path("problem").asText().contains("plugin_settings.configured-echo.region"),
+                    "names the setting: " + refused);
+            assertEquals("started", refused.path("state").asText(), refused.toString());
+            assertEquals("bonjour: ping", reply(chat(gateway, "greeter")), "version 1 serves on");
+            assertTrue(!gateway.get("/plugins", "Authorization", "Bearer " + MASTER_KEY).body().contains("bonjour"),
+                    "settings' values are never shown (they may be secrets)");
+        }
+
+        // Started without its settings, the plugin is failed, saying which one it needs.
+        try (RunningGateway bare = RunningGateway.start(Files.createDirectories(dir.resolve("gw2")), """
+                model_list:
+                  - {model_name: greeter, litellm_params: {model: configured/any}}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY), plugins, Map.of())) {
+            JsonNode failed = plugin(bare, "configured-echo.jar");
+            assertEquals("failed", failed.path("state").asText(), failed.toString());
+            assertTrue(failed.path("problem").asText().contains("plugin_settings.configured-echo.greeting: is required"),
+                    failed.toString());
+            assertEquals(503, chat(bare, "greeter").statusCode());
+        }
+    }
+
     private Path build(String folder, String pluginId, String requires, String provider, String reply) throws Exception {
         return TestPluginJar.build(Files.createDirectories(dir.resolve(folder)), pluginId, requires, "acme.EchoProvider",
                 TestPluginJar.ECHO_SOURCE.formatted(provider, reply), false);

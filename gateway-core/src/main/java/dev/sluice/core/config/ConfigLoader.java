@@ -99,7 +99,21 @@ public final class ConfigLoader {
                 redisTarget(root.get("router_settings"), cache, env), timeout,
                 ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
                 UpstreamTls.read(root.get("litellm_settings"), Optional.ofNullable(env.get("SSL_CERT_FILE"))
-                        .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))), notices);
+                        .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))),
+                pluginSettings(root.get("plugin_settings")), notices);
+    }
+
+    /** {@code plugin_settings}: an object per plugin id, handed to the plugin ({@code Configurable}). */
+    private static Map<String, ObjectNode> pluginSettings(ConfigNode section) {
+        Map<String, ObjectNode> settings = new HashMap<>();
+        section.fields().forEachRemaining(entry -> {
+            if (!(entry.getValue() instanceof ObjectNode values)) {
+                throw new ConfigException(section.path() + "." + entry.getKey(),
+                        "expected an object of the plugin's settings (name: value)");
+            }
+            settings.put(entry.getKey(), values);
+        });
+        return settings;
     }
 
     /** See {@link RedisTarget}: the router's Redis, else the cache's, else the environment's. */

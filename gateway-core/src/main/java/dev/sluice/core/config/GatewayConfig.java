@@ -1,7 +1,9 @@
 package dev.sluice.core.config;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,13 +22,15 @@ import java.util.Optional;
  *                        config's defaults and environment
  * @param upstreamTls     how calls to every upstream check TLS ({@code litellm_settings.ssl_verify},
  *                        {@code SSL_CERT_FILE}, {@code REQUESTS_CA_BUNDLE}); deployments may say otherwise
+ * @param pluginSettings  {@code plugin_settings}: each plugin's own settings, by plugin id
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
  */
 public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings general, RouterSettings router, CacheSettings cache,
                             Optional<RedisTarget> sharedRedis,
                             Duration requestTimeout, ObservabilitySettings observability,
-                            ModelEntryReader modelEntries, UpstreamTls upstreamTls, List<String> notices) {
+                            ModelEntryReader modelEntries, UpstreamTls upstreamTls,
+                            Map<String, ObjectNode> pluginSettings, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
@@ -39,6 +43,7 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
         Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(modelEntries, "modelEntries");
         Objects.requireNonNull(upstreamTls, "upstreamTls");
+        pluginSettings = Map.copyOf(pluginSettings);
         notices = List.copyOf(notices);
     }
 }

@@ -12,7 +12,8 @@ final class KnownKeys {
     }
 
     static final Set<String> TOP_SUPPORTED = Set.of(
-            "model_list", "litellm_settings", "router_settings", "general_settings", "environment_variables");
+            "model_list", "litellm_settings", "router_settings", "general_settings", "environment_variables",
+            "plugin_settings");
     static final Set<String> TOP_NOT_YET = Set.of(
             "guardrails", "credential_list", "include", "mcp_servers", "files_settings", "assistant_settings",
             "finetune_settings", "vector_store_registry", "search_tools", "callback_settings");

@@ -2,8 +2,10 @@ package dev.sluice.core.plugin;
 
 import dev.sluice.api.AuthStrategy;
 import dev.sluice.api.CacheBackend;
+import dev.sluice.api.Configurable;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.PluginApi;
+import dev.sluice.api.PluginSettings;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.RoutingPolicy;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.pf4j.CompoundPluginLoader;
 import org.pf4j.DefaultPluginLoader;
 import org.pf4j.DefaultPluginManager;
@@ -42,13 +45,16 @@ final class LoadedPlugin {
     private final PluginStatus status;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<ProviderAdapter> adapters;
+    private final PluginSettings settings;
     private Boolean wiredAtStartUp; // asked for only when the folder changes; then kept
     /** Why it is not served although it started: it conflicts with another plugin (the host decides). */
     private volatile String conflict;
     /** A newer version of its file that was refused, while this one keeps serving. */
     private volatile String refusedUpdate;
 
-    private LoadedPlugin(Path source, FileStamp stamp, Path copy, DefaultPluginManager manager, PluginStatus status) {
+    private LoadedPlugin(Path source, FileStamp stamp, Path copy, DefaultPluginManager manager, PluginStatus status,
+                         PluginSettings settings) {
+        this.settings = settings;
         this.source = source;
         this.stamp = stamp;
         this.copy = copy;
@@ -69,10 +75,14 @@ final class LoadedPlugin {
     }
 
     /**
-     * Loads and starts the plugin in a file. Never throws for a bad plugin: its status says what
-     * went wrong, and it has no extensions.
+     * Loads and starts the plugin in a file, and hands its extensions the plugin's settings. Never
+     * throws for a bad plugin: its status says what went wrong (settings it refused among it), and
+     * it has no extensions.
+     *
+     * @param settings the settings of a plugin id, from {@code plugin_settings}
      */
-    static LoadedPlugin load(Path source, FileStamp stamp, Path stagingDir) {
+    static LoadedPlugin load(Path source, FileStamp stamp, Path stagingDir,
+                             Function<String, PluginSettings> settings) {
         String name = source.getFileName().toString();
         try {
             Files.createDirectories(stagingDir);
@@ -88,19 +98,47 @@ final class LoadedPlugin {
             Optional<String> notAPlugin = notAPluginJar(copy);
             if (notAPlugin.isPresent()) { // said in one line, before PF4J would log a trace that buries it
                 return new LoadedPlugin(source, stamp, copy, manager, new PluginStatus(name, "?", "?", "failed", name,
-                        notAPlugin));
+                        notAPlugin), PluginSettings.none(name));
             }
             String id = manager.loadPlugin(FileUtils.expandIfZip(copy));
             PluginWrapper plugin = manager.getPlugin(id);
             if (plugin.getPluginState() != PluginState.DISABLED) {
                 manager.startPlugin(id);
             }
-            return new LoadedPlugin(source, stamp, copy, manager, status(manager, plugin, name));
+            PluginSettings own = settings.apply(id);
+            PluginStatus status = status(manager, plugin, name);
+            if (status.started()) {
+                Optional<String> refused = refusedSettings(manager, id, own);
+                if (refused.isPresent()) {
+                    manager.stopPlugin(id);
+                    status = new PluginStatus(status.id(), status.version(), status.requires(), "failed", name, refused);
+                }
+            }
+            return new LoadedPlugin(source, stamp, copy, manager, status, own);
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("Plugin file {} could not be loaded", name, e);
             return new LoadedPlugin(source, stamp, copy, manager, new PluginStatus(name, "?", "?", "failed", name,
-                    Optional.of("not a loadable plugin: " + e.getMessage())));
+                    Optional.of("not a loadable plugin: " + e.getMessage())), PluginSettings.none(name));
         }
+    }
+
+    private static final List<Class<?>> EXTENSION_POINTS = List.of(ProviderAdapter.class, AuthStrategy.class,
+            CacheBackend.class, RoutingPolicy.class, GatewayFilter.class);
+
+    /** @return why the plugin's extensions refused its settings, if one did (each is configured once to see) */
+    private static Optional<String> refusedSettings(DefaultPluginManager manager, String id, PluginSettings settings) {
+        for (Class<?> type : EXTENSION_POINTS) {
+            for (Object extension : manager.getExtensions(type, id)) {
+                if (extension instanceof Configurable configurable) {
+                    try {
+                        configurable.configure(settings);
+                    } catch (IllegalArgumentException e) {
+                        return Optional.of("its settings were refused: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return why a {@code .jar} file cannot be a plugin (unreadable, or no descriptor), if it cannot */
@@ -113,7 +151,7 @@ final class LoadedPlugin {
             boolean described = (manifest != null && manifest.getMainAttributes().getValue("Plugin-Id") != null)
                     || jar.getEntry("plugin.properties") != null;
             return described ? Optional.empty() : Optional.of("not a plugin: the jar has no Plugin-Id in "
-                    + "META-INF/MANIFEST.MF (nor a plugin.properties); build it with the sluice-plugins-parent POM");
+                    + "META-INF/MANIFEST.MF (nor a plugin.properties); build it with the sluice-plugin-parent POM");
         } catch (IOException | SecurityException e) {
             return Optional.of("not a readable jar (" + e.getMessage() + "); was it copied whole?");
         }
@@ -232,13 +270,19 @@ final class LoadedPlugin {
         return wiredAtStartUp;
     }
 
-    /** @return the extensions of a type, if the plugin started */
+    /** @return the extensions of a type, configured with the plugin's settings, if the plugin started */
     <T> List<T> extensions(Class<T> type) {
         if (!status.started()) {
             return List.of();
         }
         try {
-            return manager.getExtensions(type, status.id());
+            List<T> extensions = manager.getExtensions(type, status.id());
+            extensions.forEach(extension -> {
+                if (extension instanceof Configurable configurable) {
+                    configurable.configure(settings);
+                }
+            });
+            return extensions;
         } catch (RuntimeException | LinkageError e) {
             LOG.error("Plugin {}: its {} extensions cannot be created: {}", status.id(), type.getSimpleName(),
                     e.toString());

@@ -1,5 +1,7 @@
 package dev.sluice.core.plugin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.PluginSettings;
 import dev.sluice.api.ProviderAdapter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.pf4j.util.FileUtils;
 import org.slf4j.Logger;
@@ -53,9 +56,12 @@ public final class PluginHost implements AutoCloseable {
     private Runnable afterChange = () -> { };
     private Thread watcher;
 
-    private PluginHost(Path pluginsDir, Path stagingDir) {
+    private final Function<String, PluginSettings> settings;
+
+    private PluginHost(Path pluginsDir, Path stagingDir, Function<String, PluginSettings> settings) {
         this.pluginsDir = pluginsDir;
         this.stagingDir = stagingDir;
+        this.settings = settings;
     }
 
     /**
@@ -66,7 +72,18 @@ public final class PluginHost implements AutoCloseable {
      * @return the host, with the plugins that could be started
      */
     public static PluginHost start(Path pluginsDir, Path stagingDir) {
-        PluginHost host = new PluginHost(pluginsDir, stagingDir);
+        return start(pluginsDir, stagingDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, handing each plugin its settings ({@code plugin_settings}),
+     * on every load, hot ones included.
+     *
+     * @param settings each plugin's settings object, by plugin id
+     */
+    public static PluginHost start(Path pluginsDir, Path stagingDir, Map<String, ObjectNode> settings) {
+        Map<String, ObjectNode> copy = Map.copyOf(settings);
+        PluginHost host = new PluginHost(pluginsDir, stagingDir, id -> new PluginSettings(id, copy.get(id)));
         if (Files.exists(stagingDir)) {
             try {
                 FileUtils.delete(stagingDir); // copies a previous run left
@@ -80,7 +97,7 @@ public final class PluginHost implements AutoCloseable {
         }
         synchronized (host) {
             for (Map.Entry<Path, LoadedPlugin.FileStamp> file : host.files().entrySet()) {
-                LoadedPlugin plugin = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir);
+                LoadedPlugin plugin = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir, host.settings);
                 host.loaded.put(file.getKey(), plugin);
                 host.seenLastScan.put(file.getKey(), file.getValue());
                 log(plugin, "");
@@ -179,7 +196,7 @@ public final class PluginHost implements AutoCloseable {
                 rejected.put(file.getKey(), file.getValue());
                 continue;
             }
-            LoadedPlugin fresh = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir);
+            LoadedPlugin fresh = LoadedPlugin.load(file.getKey(), file.getValue(), stagingDir, settings);
             if (current != null && current.serving() && !fresh.loadedStatus().started()) {
                 PluginStatus refused = fresh.loadedStatus();
                 String what = "the new version in " + file.getKey().getFileName() + " (" + refused.id() + " "

@@ -95,6 +95,18 @@ class ConfigLoaderTest {
                 invalid("general_settings: {max_request_size_mb: 0}").path());
         assertEquals("model_list", invalid("model_list: {model_name: x}").path());
         assertTrue(invalid("model_list: [unclosed").getMessage().contains("not valid YAML"));
+        assertEquals("plugin_settings.acme-provider", invalid("plugin_settings: {acme-provider: eu}").path());
+    }
+
+    @Test
+    void pluginSettingsAreReadPerPluginWithTheirVariablesResolved() {
+        GatewayConfig config = ConfigLoader.parse("""
+                plugin_settings:
+                  acme-provider: {region: eu, token: os.environ/ACME_TOKEN}
+                """, Map.of("ACME_TOKEN", "t-123"));
+        assertEquals("t-123", config.pluginSettings().get("acme-provider").path("token").asText());
+        assertEquals("eu", config.pluginSettings().get("acme-provider").path("region").asText());
+        assertTrue(config.notices().isEmpty(), config.notices().toString());
     }
 
     @Test

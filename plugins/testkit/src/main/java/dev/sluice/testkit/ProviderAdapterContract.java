@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.Configurable;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.ModelResponse;
+import dev.sluice.api.PluginSettings;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
 import dev.sluice.api.Usage;
@@ -59,6 +61,23 @@ public abstract class ProviderAdapterContract {
             }
         }
         return new ChatRequest(body);
+    }
+
+    /**
+     * The gateway configures a {@link Configurable} adapter with empty settings when the config has
+     * none for its plugin: it must then work on its defaults, or refuse with a message naming the
+     * setting it needs ({@link PluginSettings#invalid}), never fail some other way.
+     */
+    @Test
+    void takesEmptySettingsOrNamesTheOneItNeeds() {
+        if (adapter() instanceof Configurable configurable) {
+            try {
+                configurable.configure(PluginSettings.none("contract-test"));
+            } catch (IllegalArgumentException e) {
+                assertTrue(String.valueOf(e.getMessage()).startsWith("plugin_settings.contract-test."),
+                        "refuse missing settings with PluginSettings.invalid(name, reason), which names them: " + e);
+            }
+        }
     }
 
     @Test

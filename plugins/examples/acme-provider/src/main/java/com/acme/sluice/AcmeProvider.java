@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.Configurable;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelResponse;
+import dev.sluice.api.PluginSettings;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
 import dev.sluice.api.RetryAfter;
@@ -31,12 +33,26 @@ import org.pf4j.Extension;
  * {@code X-Acme-Key}, a body of {@code model}, {@code system}, {@code turns} ({@code speaker},
  * {@code text}), {@code max_tokens} and {@code stream}; an answer of {@code output}, {@code stop}
  * and {@code tokens} ({@code in}, {@code out}), or SSE {@code delta} events and a {@code done}
- * event; errors as {@code {"error": {"kind", "message"}}}.
+ * event; errors as {@code {"error": {"kind", "message"}}}. The API version every call names
+ * ({@code Acme-Version}) is a plugin-wide setting: {@code plugin_settings.acme-provider.api_version}.
  */
 @Extension
-public final class AcmeProvider implements ProviderAdapter {
+public final class AcmeProvider implements ProviderAdapter, Configurable {
 
     static final String DEFAULT_BASE = "https://api.acme.example";
+    static final String DEFAULT_API_VERSION = "2025-01-01";
+
+    /** Set once by the gateway before the first call; read by every call after. */
+    private volatile String apiVersion = DEFAULT_API_VERSION;
+
+    @Override
+    public void configure(PluginSettings settings) {
+        String version = settings.text("api_version", DEFAULT_API_VERSION);
+        if (!version.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            throw settings.invalid("api_version", "expected a date like " + DEFAULT_API_VERSION);
+        }
+        apiVersion = version;
+    }
 
     @Override
     public Set<String> providers() {
@@ -72,7 +88,7 @@ public final class AcmeProvider implements ProviderAdapter {
         return new AcmeChunks(stream, context, request.includeUsage()); // the gateway always asks for it
     }
 
-    private static UpstreamRequest call(ChatRequest request, ProviderContext context, boolean stream) {
+    private UpstreamRequest call(ChatRequest request, ProviderContext context, boolean stream) {
         Deployment deployment = context.deployment();
         ObjectNode body = context.json().createObjectNode().put("model", deployment.providerModel());
         StringBuilder system = new StringBuilder();
@@ -100,7 +116,8 @@ public final class AcmeProvider implements ProviderAdapter {
         body.put("stream", stream);
         URI base = URI.create(deployment.apiBase().orElse(DEFAULT_BASE).replaceAll("/+$", ""));
         return UpstreamRequest.postJson(URI.create(base + "/v1/generate"),
-                Map.of("X-Acme-Key", deployment.apiKey().map(secret -> secret.value()).orElse("")),
+                Map.of("X-Acme-Key", deployment.apiKey().map(secret -> secret.value()).orElse(""),
+                        "Acme-Version", apiVersion),
                 body.toString().getBytes(StandardCharsets.UTF_8), stream ? deployment.streamTimeout() : deployment.timeout());
     }
 

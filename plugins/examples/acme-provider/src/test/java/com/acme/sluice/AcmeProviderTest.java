@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.api.Deployment;
 import dev.sluice.api.GatewayException;
+import dev.sluice.api.PluginSettings;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.testkit.Deployments;
 import dev.sluice.testkit.FakeUpstream;
@@ -45,6 +46,19 @@ class AcmeProviderTest extends HttpProviderAdapterContract {
         adapter().chat(request, context());
         String sent = upstream.takeRequest().bodyText();
         assertEquals(true, sent.contains("\"system\":\"Be brief.\"") && sent.contains("\"speaker\":\"user\""), sent);
+    }
+
+    @Test
+    void everyCallNamesTheApiVersionOfThePluginsSettings() {
+        adapter().chat(chatRequest(false, false), context());
+        assertEquals(java.util.Optional.of(AcmeProvider.DEFAULT_API_VERSION), upstream.takeRequest().header("acme-version"));
+        AcmeProvider configured = new AcmeProvider();
+        configured.configure(PluginSettings.of("acme-provider", java.util.Map.of("api_version", "2026-06-01")));
+        configured.chat(chatRequest(false, false), context());
+        assertEquals(java.util.Optional.of("2026-06-01"), upstream.takeRequest().header("acme-version"));
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> configured.configure(
+                PluginSettings.of("acme-provider", java.util.Map.of("api_version", "latest"))));
+        assertEquals("plugin_settings.acme-provider.api_version: expected a date like 2025-01-01", wrong.getMessage());
     }
 
     @Test
