@@ -229,7 +229,7 @@ public final class Gateway implements AutoCloseable {
             Budgets budgets = shared.<Budgets>map(redis -> new FailoverBudgets(new RedisBudgets(redis), localBudgets))
                     .orElse(localBudgets);
             resets = new BudgetResets(governance.budgetWindows(), budgets).start();
-            filters.add(new BudgetFilter(catalog, router.fallbacks(), prices, budgets));
+            filters.add(new BudgetFilter(catalog, router.fallbacks(), prices, budgets, config.budgetExceededStatus()));
             filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
             cache = cacheTiers(config.cache(), plugins.extensions(CacheBackend.class));
             if (cache.enabled()) {

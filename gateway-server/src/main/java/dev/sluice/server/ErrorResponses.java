@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that writes error JSON: {@code {"error": {"message", "type", "param", "code"}}}
- * with the error's HTTP status (and {@code Retry-After} when known), as a whole response or as an
+ * The one place that writes error JSON: {@code {"error": {"message", "type", "param", "code"}}},
+ * {@code code} being the HTTP status as a string as in LiteLLM's errors, with the error's HTTP status (and {@code Retry-After} when known), as a whole response or as an
  * SSE event once a stream has begun. Everything else throws {@link GatewayException}.
  */
 final class ErrorResponses {
@@ -41,7 +41,9 @@ final class ErrorResponses {
         } else {
             detail.putNull("param");
         }
-        detail.put("code", error.code());
+        // LiteLLM's error.code is always the HTTP status as a string (its ProxyException), and clients
+        // match on it; a vendor's own code (rate_limit_exceeded...) would break them.
+        detail.put("code", Integer.toString(error.status()));
         return body;
     }
 

@@ -74,7 +74,7 @@ class BudgetEndToEndTest {
                 int refused = 0;
                 for (Future<Integer> status : statuses) {
                     ok += status.get() == 200 ? 1 : 0;
-                    refused += status.get() == 400 ? 1 : 0;
+                    refused += status.get() == 422 ? 1 : 0;
                 }
                 assertEquals(10, ok);
                 assertEquals(90, refused);
@@ -96,6 +96,33 @@ class BudgetEndToEndTest {
                 case CUSTOMER -> "customer 'acme'";
             };
             assertTrue(json(over).path("error").path("message").asText().contains(named), over.body());
+        }
+    }
+
+    /**
+     * LiteLLM admits a call while spend is under max_budget, even when the call's worst case is more
+     * than is left (its reservation shrinks to what is left); the next call, with spend over the
+     * budget, is refused with budget_exceeded and the status litellm_settings.budget_exceeded_status_code sets.
+     */
+    @org.junit.jupiter.api.Test
+    void aBudgetSmallerThanOneCallAdmitsTheFirstCallAndRefusesTheNext() throws Exception {
+        try (RunningGateway gateway = RunningGateway.start(dir, """
+                model_list:
+                  - model_name: priced
+                    litellm_params: {model: mock/p}
+                    model_info: {input_cost_per_token: 0.000001, output_cost_per_token: 0.000002}
+                general_settings: {master_key: %s}
+                litellm_settings: {budget_exceeded_status_code: 429}
+                """.formatted(MASTER_KEY))) {
+            String key = json(gateway.postWithMasterKey("/key/generate", "{\"max_budget\":0.0000001}")).path("key").asText();
+            String call = "{\"model\":\"priced\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            HttpResponse<String> first = gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key);
+            assertEquals(200, first.statusCode(), "spend 0 is under max_budget: " + first.body());
+            assertTrue(gateway.server().gateway().spend().flush());
+            HttpResponse<String> second = gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key);
+            assertEquals(429, second.statusCode(), second.body());
+            assertEquals("budget_exceeded", json(second).path("error").path("type").asText(), second.body());
+            assertEquals("429", json(second).path("error").path("code").asText(), second.body());
         }
     }
 }

@@ -124,7 +124,7 @@ class GovernanceEndToEndTest {
         assertEquals("none-left", customer.path("litellm_budget_table").path("budget_id").asText());
         String key = ok(admin("/key/generate", "{}")).path("key").asText();
         HttpResponse<String> refused = chat(key, "priced", "acme");
-        assertEquals(400, refused.statusCode());
+        assertEquals(422, refused.statusCode(), "LiteLLM's budget_exceeded status");
         assertTrue(json(refused).path("error").path("message").asText().contains("customer 'acme'"), refused.body());
 
         ok(admin("/customer/update", "{\"user_id\":\"acme\",\"max_budget\":10}"));

@@ -192,7 +192,7 @@ class ReplicasEndToEndTest {
         String call = "{\"model\":\"exact\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         Map<Integer, Integer> statuses = alternate(100,
                 gateway -> gateway.post("/v1/chat/completions", call, "Authorization", "Bearer " + key).statusCode());
-        assertEquals(Map.of(200, 7, 400, 93), statuses, "a budget for seven calls admits seven across both replicas");
+        assertEquals(Map.of(200, 7, 422, 93), statuses, "a budget for seven calls admits seven across both replicas");
         HttpResponse<String> info = first.get("/key/info?key=" + key, "Authorization", "Bearer " + MASTER_KEY);
         for (int i = 0; i < 100 && RunningGateway.json(info).path("info").path("spend").decimalValue()
                 .compareTo(perCall.multiply(java.math.BigDecimal.valueOf(7))) != 0; i++) {

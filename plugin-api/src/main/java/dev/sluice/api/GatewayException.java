@@ -148,7 +148,12 @@ public class GatewayException extends RuntimeException {
         return Optional.ofNullable(param);
     }
 
-    /** @return the {@code error.code} to report; the status as a string unless set explicitly */
+    /**
+     * @return the specific code (a vendor's {@code rate_limit_exceeded}, the gateway's
+     *         {@code database_unavailable}), else the status as a string. Callers see the status as
+     *         {@code error.code} whatever this says, as LiteLLM's callers do; this is for plugins,
+     *         filters and logs.
+     */
     public String code() {
         return code != null ? code : Integer.toString(status);
     }

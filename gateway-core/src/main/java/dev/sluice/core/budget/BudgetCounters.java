@@ -66,12 +66,13 @@ public final class BudgetCounters implements Budgets {
         Counter counter = counters.computeIfAbsent(budget, id -> new Counter(spentSoFar.get()));
         counter.lock.lock();
         try {
-            BigDecimal committed = counter.spent.add(counter.reserved);
-            if (committed.add(amount).compareTo(limit) > 0) {
-                throw Budgets.exceeded(what, counter.spent, counter.reserved, amount, limit);
+            BigDecimal left = limit.subtract(counter.spent).subtract(counter.reserved);
+            if (left.signum() <= 0) {
+                throw Budgets.exceeded(what, counter.spent, counter.reserved, limit);
             }
-            counter.reserved = counter.reserved.add(amount);
-            return new Reservation(counter, amount);
+            BigDecimal hold = amount.min(left);
+            counter.reserved = counter.reserved.add(hold);
+            return new Reservation(counter, hold);
         } finally {
             counter.lock.unlock();
         }

@@ -21,12 +21,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Holds every account of a call (key, team, team member or user, customer) to its budget exactly:
- * before the upstream call it reserves the most the call can cost ({@link MaxCost}) against each
- * budget, all or none; when the call ends it settles each to the real cost (set by the spend stage
- * inside it), or releases them if the call failed. Concurrent calls cannot overshoot, because each
- * one's room is taken before it goes upstream; the most a call can cost is taken over every
- * deployment it may reach, its fallbacks' included.
+ * Holds every account of a call (key, team, team member or user, customer) to its budget: before
+ * the upstream call it reserves the most the call can cost ({@link MaxCost}), or what is left of a
+ * budget when that is less (as LiteLLM does, see {@link Budgets}), against each budget, all or
+ * none; when the call ends it settles each to the real cost (set by the spend stage inside it), or
+ * releases them if the call failed. Concurrent calls cannot overshoot together, because each one's
+ * room is taken before it goes upstream; the most a call can cost is taken over every deployment
+ * it may reach, its fallbacks' included. A call refused answers {@code budget_exceeded} with the
+ * configured status (LiteLLM's {@code budget_exceeded_status_code}, 422 unless set).
  */
 public final class BudgetFilter implements GatewayFilter {
 
@@ -34,18 +36,22 @@ public final class BudgetFilter implements GatewayFilter {
     private final Fallbacks fallbacks;
     private final PriceBook prices;
     private final Budgets counters;
+    private final int refusalStatus;
 
     /**
-     * @param catalog   the model groups, for the prices a call may be routed to
-     * @param fallbacks where a failed call may go next
-     * @param prices    the price book
-     * @param counters  the budgets' counters
+     * @param catalog       the model groups, for the prices a call may be routed to
+     * @param fallbacks     where a failed call may go next
+     * @param prices        the price book
+     * @param counters      the budgets' counters
+     * @param refusalStatus the HTTP status of a refusal
      */
-    public BudgetFilter(ModelCatalog catalog, Fallbacks fallbacks, PriceBook prices, Budgets counters) {
+    public BudgetFilter(ModelCatalog catalog, Fallbacks fallbacks, PriceBook prices, Budgets counters,
+                        int refusalStatus) {
         this.catalog = catalog;
         this.fallbacks = fallbacks;
         this.prices = prices;
         this.counters = counters;
+        this.refusalStatus = refusalStatus;
     }
 
     @Override
@@ -80,7 +86,8 @@ public final class BudgetFilter implements GatewayFilter {
             }
         } catch (GatewayException e) {
             reservations.forEach(Budgets.Reservation::release);
-            throw e;
+            throw e.status() == refusalStatus ? e : new GatewayException(e.kind(), e.type(), refusalStatus,
+                    e.getMessage(), null, null, null, null);
         }
         return CallEnd.proceed(chain, () -> {
             BigDecimal cost = cost(chain.context());

@@ -7,8 +7,11 @@ import java.util.function.Supplier;
 /**
  * Spend and in-flight reservations per budget: {@link BudgetCounters} in process,
  * {@link RedisBudgets} shared by every replica, {@link FailoverBudgets} to go on when Redis fails.
- * A reservation succeeds only if spend, every reservation in flight and the new one together
- * stay within the budget, checked and taken in one step, so concurrent calls cannot overshoot it.
+ * A reservation is checked and taken in one step: it holds the most the call can cost, or, when
+ * less than that is left, what is left (LiteLLM's reservation since v1.85, which admits a call
+ * while spend is under {@code max_budget}); once spend and the holds of calls in flight reach the
+ * budget, calls are refused. So concurrent calls cannot overshoot it together: at most the one
+ * call admitted on the remainder can cost more than was left.
  */
 public interface Budgets {
 
@@ -18,8 +21,8 @@ public interface Budgets {
      * @param limit      the budget in USD
      * @param amount     the most the call can cost
      * @param spentSoFar the recorded spend, read when the budget is first used
-     * @return the reservation
-     * @throws GatewayException 400 {@code budget_exceeded} when it does not fit
+     * @return the reservation, of {@code amount} or of what is left if that is less
+     * @throws GatewayException {@code budget_exceeded} when nothing is left
      */
     Reservation reserve(String budget, String what, BigDecimal limit, BigDecimal amount, Supplier<BigDecimal> spentSoFar);
 
@@ -36,13 +39,16 @@ public interface Budgets {
         void release();
     }
 
-    /** @return the error for a call that does not fit */
-    static GatewayException exceeded(String what, BigDecimal spent, BigDecimal reserved, BigDecimal amount,
-                                     BigDecimal limit) {
-        return new GatewayException(dev.sluice.api.ErrorKind.BUDGET_EXCEEDED, "budget_exceeded", 400,
+    /** LiteLLM's status for a budget refusal ({@code litellm_settings.budget_exceeded_status_code} changes it). */
+    int DEFAULT_STATUS = 422;
+
+    /** @return the error for a call when nothing of the budget is left */
+    static GatewayException exceeded(String what, BigDecimal spent, BigDecimal reserved, BigDecimal limit) {
+        return new GatewayException(dev.sluice.api.ErrorKind.BUDGET_EXCEEDED, "budget_exceeded", DEFAULT_STATUS,
                 "Budget has been exceeded for " + what + ": spend " + plain(spent) + " USD plus calls in flight "
-                        + plain(reserved) + " USD leave no room for this call (up to " + plain(amount)
-                        + " USD) within max_budget " + plain(limit) + " USD.", null, null, null, null);
+                        + plain(reserved) + " USD have reached max_budget " + plain(limit) + " USD. Ask the "
+                        + "budget's owner to raise it, or wait for its budget_duration to reset it.",
+                null, null, null, null);
     }
 
     private static String plain(BigDecimal value) {

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * Budgets shared by every replica: each budget's spend and reservations in flight live in Redis
  * (in billionths of a dollar), and each reservation is one Lua script that checks and reserves
- * atomically, so replicas together never overshoot a budget. A budget's spend is read from its
+ * atomically (see {@link Budgets} for how much), so replicas together hold a budget as one. A budget's spend is read from its
  * record the first time any replica uses it; an unused budget is forgotten after a day and read
  * again, and a reset ({@code budget_duration}) forgets it at once.
  */
@@ -24,9 +24,11 @@ public final class RedisBudgets implements Budgets {
             redis.call('EXPIRE', KEYS[1], 86400)
             local s = tonumber(redis.call('HGET', KEYS[1], 's'))
             local r = tonumber(redis.call('HGET', KEYS[1], 'r'))
-            if s + r + tonumber(ARGV[2]) > tonumber(ARGV[1]) then return {0, s, r} end
-            redis.call('HINCRBY', KEYS[1], 'r', ARGV[2])
-            return {1, s, r}
+            local left = tonumber(ARGV[1]) - s - r
+            if left <= 0 then return {0, s, r, 0} end
+            local hold = math.min(tonumber(ARGV[2]), left)
+            redis.call('HINCRBY', KEYS[1], 'r', hold)
+            return {1, s, r, hold}
             """);
     private static final SharedRedis.Script SETTLE = SharedRedis.Script.of("""
             if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -52,9 +54,9 @@ public final class RedisBudgets implements Budgets {
                 Long.toString(units(limit, RoundingMode.FLOOR)), Long.toString(reserved),
                 Long.toString(units(spentSoFar.get(), RoundingMode.HALF_UP)));
         if (answer.get(0) == 0) {
-            throw Budgets.exceeded(what, dollars(answer.get(1)), dollars(answer.get(2)), amount, limit);
+            throw Budgets.exceeded(what, dollars(answer.get(1)), dollars(answer.get(2)), limit);
         }
-        return new SharedReservation(key, reserved);
+        return new SharedReservation(key, answer.get(3));
     }
 
     @Override

@@ -100,7 +100,16 @@ public final class ConfigLoader {
                 ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
                 UpstreamTls.read(root.get("litellm_settings"), Optional.ofNullable(env.get("SSL_CERT_FILE"))
                         .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))),
+                budgetExceededStatus(root.get("litellm_settings").get("budget_exceeded_status_code")),
                 pluginSettings(root.get("plugin_settings")), notices);
+    }
+
+    private static int budgetExceededStatus(ConfigNode status) {
+        long value = status.wholeNumber().orElse(422L);
+        if (value < 400 || value > 599) {
+            throw new ConfigException(status.path(), "expected an HTTP error status (400-599), e.g. 422 or 429");
+        }
+        return (int) value;
     }
 
     /** {@code plugin_settings}: an object per plugin id, handed to the plugin ({@code Configurable}). */

@@ -22,6 +22,8 @@ import java.util.Optional;
  *                        config's defaults and environment
  * @param upstreamTls     how calls to every upstream check TLS ({@code litellm_settings.ssl_verify},
  *                        {@code SSL_CERT_FILE}, {@code REQUESTS_CA_BUNDLE}); deployments may say otherwise
+ * @param budgetExceededStatus the HTTP status of a budget refusal
+ *                        ({@code litellm_settings.budget_exceeded_status_code}, LiteLLM's 422 unless set)
  * @param pluginSettings  {@code plugin_settings}: each plugin's own settings, by plugin id
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
@@ -30,7 +32,7 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
                             Optional<RedisTarget> sharedRedis,
                             Duration requestTimeout, ObservabilitySettings observability,
                             ModelEntryReader modelEntries, UpstreamTls upstreamTls,
-                            Map<String, ObjectNode> pluginSettings, List<String> notices) {
+                            int budgetExceededStatus, Map<String, ObjectNode> pluginSettings, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {

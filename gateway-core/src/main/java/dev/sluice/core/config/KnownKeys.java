@@ -47,7 +47,7 @@ final class KnownKeys {
             "cooldown_time", "max_fallbacks", "retry_policy", "model_group_alias", "retry_after",
             "allowed_fails_policy", "model_group_retry_policy", "disable_cooldowns", "enable_pre_call_checks",
             "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint", "ssl_verify",
-            "ssl_certfile", "ssl_keyfile");
+            "ssl_certfile", "ssl_keyfile", "budget_exceeded_status_code");
     static final Set<String> LITELLM_NOT_YET = Set.of(
             "failure_callback", "service_callback", "set_verbose", "max_budget", "budget_duration",
             "turn_off_message_logging", "redact_user_api_key_info",

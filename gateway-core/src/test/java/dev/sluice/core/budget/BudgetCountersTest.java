@@ -49,7 +49,7 @@ class BudgetCountersTest {
     @Test
     void settlingToTheRealCostAndReleasingGiveRoomBack() {
         BudgetCounters counters = new BudgetCounters();
-        BudgetCounters.Reservation first = counters.reserve("b", "b", LIMIT, new BigDecimal("0.10"), () -> BigDecimal.ZERO);
+        BudgetCounters.Reservation first = counters.reserve("b", "b", LIMIT, new BigDecimal("0.14"), () -> BigDecimal.ZERO);
         assertThrows(GatewayException.class,
                 () -> counters.reserve("b", "b", LIMIT, new BigDecimal("0.05"), () -> BigDecimal.ZERO));
         first.settle(new BigDecimal("0.03"));
@@ -65,8 +65,26 @@ class BudgetCountersTest {
     void recordedSpendIsReadOnceWhenABudgetIsFirstUsed() {
         BudgetCounters counters = new BudgetCounters();
         GatewayException e = assertThrows(GatewayException.class,
-                () -> counters.reserve("k", "key sk-...abcd", LIMIT, CALL, () -> new BigDecimal("0.135")));
-        assertEquals(400, e.status());
+                () -> counters.reserve("k", "key sk-...abcd", LIMIT, CALL, () -> new BigDecimal("0.14")));
+        assertEquals(422, e.status(), "LiteLLM's status for a budget refusal");
         assertTrue(e.getMessage().contains("key sk-...abcd"), e.getMessage());
+    }
+
+    /** LiteLLM's reservation: a call is admitted while anything is left, holding what is left. */
+    @Test
+    void aCallWhoseWorstCaseExceedsWhatIsLeftHoldsWhatIsLeftAndTheNextIsRefused() {
+        BudgetCounters counters = new BudgetCounters();
+        BigDecimal tiny = new BigDecimal("0.0000001");
+        BudgetCounters.Reservation first = counters.reserve("t", "t", tiny, new BigDecimal("0.0024687"),
+                () -> BigDecimal.ZERO);
+        assertThrows(GatewayException.class, () -> counters.reserve("t", "t", tiny, CALL, () -> BigDecimal.ZERO),
+                "the first call holds all that was left");
+        first.settle(new BigDecimal("0.00002"));
+        assertThrows(GatewayException.class, () -> counters.reserve("t", "t", tiny, CALL, () -> BigDecimal.ZERO),
+                "spend over max_budget refuses the next");
+
+        counters.reserve("p", "p", LIMIT, CALL, () -> new BigDecimal("0.135")).release(); // 0.005 left: admitted
+        counters.reserve("p", "p", LIMIT, new BigDecimal("0.005"), () -> BigDecimal.ZERO);
+        assertThrows(GatewayException.class, () -> counters.reserve("p", "p", LIMIT, CALL, () -> BigDecimal.ZERO));
     }
 }

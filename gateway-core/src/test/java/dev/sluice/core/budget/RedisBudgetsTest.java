@@ -74,11 +74,27 @@ class RedisBudgetsTest {
         Budgets budgets = new RedisBudgets(connect(REDIS));
         budgets.reserve(budget, "key k", LIMIT, new BigDecimal("0.10"), () -> new BigDecimal("0.02")).settle(new BigDecimal("0.01"));
         budgets.reserve(budget, "key k", LIMIT, new BigDecimal("0.11"), () -> BigDecimal.ZERO).release();
+        Budgets.Reservation rest = budgets.reserve(budget, "key k", LIMIT, new BigDecimal("0.12"), () -> BigDecimal.ZERO);
         GatewayException full = assertThrows(GatewayException.class,
-                () -> budgets.reserve(budget, "key k", LIMIT, new BigDecimal("0.12"), () -> BigDecimal.ZERO));
+                () -> budgets.reserve(budget, "key k", LIMIT, new BigDecimal("0.01"), () -> BigDecimal.ZERO),
+                "the 0.11 left was held whole by the call that wanted 0.12");
         assertTrue(full.getMessage().contains("spend 0.03 USD"), "0.02 on record + 0.01 settled: " + full.getMessage());
+        rest.release();
         budgets.reset(budget);
         budgets.reserve(budget, "key k", LIMIT, new BigDecimal("0.12"), () -> BigDecimal.ZERO).release();
+    }
+
+    @Test
+    void aCallWhoseWorstCaseExceedsWhatIsLeftHoldsWhatIsLeftAcrossReplicas() {
+        Budgets one = new RedisBudgets(connect(REDIS));
+        Budgets other = new RedisBudgets(connect(REDIS));
+        BigDecimal tiny = new BigDecimal("0.0000001");
+        Budgets.Reservation first = one.reserve(budget, "key k", tiny, new BigDecimal("0.0024687"), () -> BigDecimal.ZERO);
+        GatewayException refused = assertThrows(GatewayException.class,
+                () -> other.reserve(budget, "key k", tiny, CALL, () -> BigDecimal.ZERO));
+        assertEquals(422, refused.status());
+        first.release();
+        other.reserve(budget, "key k", tiny, CALL, () -> BigDecimal.ZERO); // released: room again
     }
 
     @Test
