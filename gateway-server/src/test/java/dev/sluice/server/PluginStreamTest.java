@@ -35,6 +35,7 @@ class PluginStreamTest {
 
             public final class LiteralProvider implements ProviderAdapter {
                 @Override public Set<String> providers() { return Set.of("literal"); }
+                @Override public Set<String> chatParams(Deployment deployment) { return Set.of("max_tokens"); }
                 @Override public ModelResponse chat(ChatRequest request, ProviderContext context) {
                     throw ProviderAdapter.unsupported("whole answers", context);
                 }
@@ -94,6 +95,22 @@ class PluginStreamTest {
                 assertEquals(3, log.path("completion_tokens").asInt(), log.toString());
                 assertEquals(0, new BigDecimal("0.017").compareTo(log.path("spend").decimalValue()), log.toString());
             }
+        }
+    }
+
+    @Test
+    void parametersAPluginDoesNotTranslateAreRefusedOrDroppedByTheGateway() throws Exception {
+        try (RunningGateway gateway = withLiteralPlugin(Map.of(), """
+                model_list:
+                  - model_name: lit
+                    litellm_params: {model: literal/lit}
+                general_settings: {master_key: %s}
+                """.formatted(MASTER_KEY))) {
+            HttpResponse<String> refused = gateway.postWithMasterKey("/v1/chat/completions", "{\"model\":\"lit\","
+                    + "\"stream\":true,\"seed\":7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals("seed", json(refused).path("error").path("param").asText(), refused.body());
+            assertTrue(stream(gateway, ",\"seed\":7,\"drop_params\":true").trim().endsWith("[DONE]"));
         }
     }
 

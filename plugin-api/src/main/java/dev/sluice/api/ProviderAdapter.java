@@ -31,6 +31,23 @@ public interface ProviderAdapter extends ExtensionPoint {
     default void validate(Deployment deployment) {
     }
 
+    /**
+     * The chat request parameters (top-level keys of the OpenAI-shaped body) the adapter
+     * translates for a deployment. When it names them, the gateway refuses a request carrying any
+     * other OpenAI parameter with a 400 that names it, or drops it when {@code drop_params} is set
+     * (in the request, the deployment's {@code litellm_params} or {@code litellm_settings}), before
+     * the adapter sees the request, as LiteLLM does. {@code model}, {@code messages},
+     * {@code stream}, {@code stream_options}, {@code user} and {@code metadata} are always let
+     * through. Empty, the default: the adapter takes whatever comes and checks it itself.
+     *
+     * @param deployment a deployment the adapter serves
+     * @return the parameters it translates, or an empty set
+     * @since 1.3.0
+     */
+    default Set<String> chatParams(Deployment deployment) {
+        return Set.of();
+    }
+
     /** @return the whole answer to a chat request */
     ModelResponse chat(ChatRequest request, ProviderContext context);
 

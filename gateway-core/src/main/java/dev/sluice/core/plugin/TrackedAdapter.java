@@ -49,6 +49,11 @@ final class TrackedAdapter implements ProviderAdapter {
     }
 
     @Override
+    public Set<String> chatParams(Deployment deployment) {
+        return adapter.chatParams(deployment);
+    }
+
+    @Override
     public ModelResponse chat(ChatRequest request, ProviderContext context) {
         return counted(() -> adapter.chat(request, context));
     }

@@ -338,7 +338,8 @@ public final class Router {
 
     private ModelResult call(ProviderAdapter adapter, ModelRequest asked, ProviderContext context) {
         try {
-            ModelRequest request = DeploymentDefaults.apply(asked, context.deployment());
+            ModelRequest request = UnsupportedParams.apply(DeploymentDefaults.apply(asked, context.deployment()),
+                    adapter.chatParams(context.deployment()), context.deployment());
             ModelResult result = switch (request) {
                 case ChatRequest chat -> chat.stream() ? adapter.streamChat(chat, context) : adapter.chat(chat, context);
                 case CompletionRequest completion -> completion.stream()

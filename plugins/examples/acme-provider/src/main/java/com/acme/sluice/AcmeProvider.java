@@ -66,6 +66,12 @@ public final class AcmeProvider implements ProviderAdapter, Configurable {
         }
     }
 
+    /** What Acme's API takes; the gateway refuses other parameters, or drops them under drop_params. */
+    @Override
+    public Set<String> chatParams(Deployment deployment) {
+        return Set.of("max_tokens", "max_completion_tokens");
+    }
+
     @Override
     public ModelResponse chat(ChatRequest request, ProviderContext context) {
         UpstreamResponse response = context.transport().send(call(request, context, false));
