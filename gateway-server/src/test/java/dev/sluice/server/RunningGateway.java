@@ -136,6 +136,14 @@ final class RunningGateway implements AutoCloseable {
         return send(request.build());
     }
 
+    HttpResponse<String> delete(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).DELETE();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
     HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -45,6 +45,12 @@ public final class SpendFilter implements GatewayFilter {
     /** The call's total tokens, set with {@link #COST}, for stages that count tokens per minute. */
     public static final CallContext.Key<Long> TOKENS = new CallContext.Key<>("tokens", Long.class);
 
+    /**
+     * The call type recorded, when the route says it is other than the request's operation (a
+     * Responses API call answered by chat is {@code responses}).
+     */
+    public static final CallContext.Key<String> CALL_TYPE = new CallContext.Key<>("call_type", String.class);
+
     private final PriceBook prices;
     private final SpendLedger ledger;
     private final Clock clock;
@@ -103,7 +109,8 @@ public final class SpendFilter implements GatewayFilter {
         String keyToken = caller.map(Principal::subject).filter(VirtualKeys::isToken).orElse(null);
         return new SpendRecord(context.callId(), keyToken, caller.flatMap(Principal::keyAlias).orElse(null),
                 caller.flatMap(Principal::userId).orElse(null), caller.flatMap(Principal::teamId).orElse(null),
-                request.user().orElse(null), request.operation().name().toLowerCase(Locale.ROOT),
+                request.user().orElse(null),
+                context.attribute(CALL_TYPE).orElse(request.operation().name().toLowerCase(Locale.ROOT)),
                 deployment.map(Deployment::qualifiedModel).orElse(null), request.model(),
                 deployment.map(Deployment::id).orElse(null), deployment.flatMap(Deployment::apiBase).orElse(null),
                 status, usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), cost,

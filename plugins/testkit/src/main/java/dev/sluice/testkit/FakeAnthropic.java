@@ -43,9 +43,10 @@ public final class FakeAnthropic extends FakeUpstream {
     public FakeAnthropic() {
     }
 
-    /** Sets the assistant's reply; streamed, it arrives one word per delta. */
+    /** Sets the assistant's reply (and ends {@link #replyWithToolUse}); streamed, it arrives one word per delta. */
     public FakeAnthropic reply(String text) {
         this.reply = text;
+        this.toolName = null;
         return this;
     }
 

@@ -39,9 +39,10 @@ public final class FakeGemini extends FakeUpstream {
     public FakeGemini() {
     }
 
-    /** Sets the reply; streamed, it arrives one word per event. */
+    /** Sets the reply (and ends {@link #replyWithFunctionCall}); streamed, it arrives one word per event. */
     public FakeGemini reply(String text) {
         this.reply = text;
+        this.functionName = null;
         return this;
     }
 
