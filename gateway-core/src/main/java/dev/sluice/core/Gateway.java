@@ -54,6 +54,7 @@ import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.json.JsonFactories;
 import dev.sluice.core.config.RouterSettings;
 import java.util.Optional;
+import dev.sluice.core.spend.CostMapSource;
 import dev.sluice.core.spend.PriceBook;
 import dev.sluice.core.spend.SpendFilter;
 import dev.sluice.core.spend.SpendLedger;
@@ -177,7 +178,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         try {
-            PriceBook prices = PriceBook.shipped(json);
+            PriceBook prices = CostMapSource.load(config.modelCostMapUrl(), json);
             prices.usePluginPrices(plugins.prices(json));
             ModelCatalog catalog = new ModelCatalog(config.modelList(), plugins.extensions(ProviderAdapter.class),
                     config.router().modelGroupAliases(), prices);

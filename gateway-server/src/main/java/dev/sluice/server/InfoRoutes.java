@@ -129,6 +129,8 @@ final class InfoRoutes {
             }
         }
         ObjectNode info = entry.putObject("model_info");
+        // LiteLLM's model_info: the cost map's entry for the model, what the deployment sets winning
+        gateway.catalog().facts().knownInfo(deployment, gateway.json()).ifPresent(info::setAll);
         info.setAll(deployment.modelInfo());
         info.put("db_model", gateway.storedModels().isStored(deployment.id()));
         long now = System.currentTimeMillis();

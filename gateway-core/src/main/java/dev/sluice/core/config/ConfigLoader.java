@@ -100,6 +100,7 @@ public final class ConfigLoader {
                 ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
                 UpstreamTls.read(root.get("litellm_settings"), Optional.ofNullable(env.get("SSL_CERT_FILE"))
                         .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))),
+                dev.sluice.core.spend.CostMapSource.url(env),
                 budgetExceededStatus(root.get("litellm_settings").get("budget_exceeded_status_code")),
                 pluginSettings(root.get("plugin_settings")), notices);
     }

@@ -22,6 +22,8 @@ import java.util.Optional;
  *                        config's defaults and environment
  * @param upstreamTls     how calls to every upstream check TLS ({@code litellm_settings.ssl_verify},
  *                        {@code SSL_CERT_FILE}, {@code REQUESTS_CA_BUNDLE}); deployments may say otherwise
+ * @param modelCostMapUrl where a newer model cost map is read from at start
+ *                        ({@code LITELLM_MODEL_COST_MAP_URL}, unless {@code LITELLM_LOCAL_MODEL_COST_MAP})
  * @param budgetExceededStatus the HTTP status of a budget refusal
  *                        ({@code litellm_settings.budget_exceeded_status_code}, LiteLLM's 422 unless set)
  * @param pluginSettings  {@code plugin_settings}: each plugin's own settings, by plugin id
@@ -32,7 +34,8 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
                             Optional<RedisTarget> sharedRedis,
                             Duration requestTimeout, ObservabilitySettings observability,
                             ModelEntryReader modelEntries, UpstreamTls upstreamTls,
-                            int budgetExceededStatus, Map<String, ObjectNode> pluginSettings, List<String> notices) {
+                            Optional<String> modelCostMapUrl, int budgetExceededStatus,
+                            Map<String, ObjectNode> pluginSettings, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
@@ -45,6 +48,7 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
         Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(modelEntries, "modelEntries");
         Objects.requireNonNull(upstreamTls, "upstreamTls");
+        Objects.requireNonNull(modelCostMapUrl, "modelCostMapUrl");
         pluginSettings = Map.copyOf(pluginSettings);
         notices = List.copyOf(notices);
     }

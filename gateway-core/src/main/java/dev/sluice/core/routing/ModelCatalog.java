@@ -49,6 +49,11 @@ public final class ModelCatalog {
         this.current = new CatalogSnapshot(modelList, this.adapters, this.aliases, facts, Map.of());
     }
 
+    /** @return what the price book knows of the deployments' models */
+    public DeploymentFacts facts() {
+        return facts;
+    }
+
     /**
      * Serves a new model list from now on; calls under way finish on the old one.
      *

@@ -38,6 +38,61 @@ class PriceBookTest {
     }
 
     @Test
+    void liteLlmsWholeMapIsShipped() {
+        assertTrue(book.size() > 1800, "LiteLLM's map prices about 1,900 models by the token: " + book.size());
+        // models the earlier 23-model book did not know, each under the name LiteLLM files it
+        for (String model : List.of("mistral/mistral-large-latest", "deepseek/deepseek-chat", "xai/grok-3",
+                "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", "openai/gpt-4.1-nano", "azure/gpt-4o",
+                "groq/llama-3.3-70b-versatile", "vertex_ai/gemini-2.5-flash")) {
+            assertTrue(book.priceOf(Deployments.of(model, null, null)).isPresent(), model);
+        }
+        // gpt-4.1-nano: $0.10/M input, $0.40/M output
+        assertEquals(0, usd("0.0001").add(usd("0.0004")).compareTo(cost("openai/gpt-4.1-nano",
+                new Usage(1_000, 1_000, 0, 0))));
+    }
+
+    @Test
+    void theMapsEntryIsWhatModelInfoShowsUnderTheNameItWasFoundBy() {
+        ObjectNode info = book.knownInfo(Deployments.of("gemini/gemini-2.5-pro", null, null), JSON).orElseThrow();
+        assertEquals("gemini/gemini-2.5-pro", info.path("key").asText());
+        assertEquals("chat", info.path("mode").asText());
+        assertTrue(info.path("max_input_tokens").asLong() > 1_000_000 - 1, info.toString());
+        assertTrue(info.path("supports_function_calling").asBoolean(), info.toString());
+        assertTrue(book.knownInfo(Deployments.of("openai/my-own-finetune", null, null), JSON).isEmpty());
+    }
+
+    @Test
+    void aNewerMapFromTheEnvironmentWinsOverTheShippedOneAndABadOneIsIgnored() throws Exception {
+        java.nio.file.Path newer = java.nio.file.Files.createTempFile("cost-map", ".json");
+        try {
+            java.nio.file.Files.writeString(newer, """
+                    {"gpt-4o": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002, "litellm_provider": "openai"},
+                     "acme/brand-new": {"input_cost_per_token": 0.01, "output_cost_per_token": 0.02}}
+                    """);
+            for (String url : List.of(newer.toString(), newer.toUri().toString())) {
+                PriceBook fetched = CostMapSource.load(Optional.of(url), JSON);
+                Usage usage = new Usage(1, 1, 0, 0);
+                assertEquals(0, usd("0.003").compareTo(fetched.priceOf(Deployments.of("openai/gpt-4o", null, null))
+                        .orElseThrow().cost(usage)), url);
+                assertEquals(0, usd("0.03").compareTo(fetched.priceOf(Deployments.of("acme/brand-new", null, null))
+                        .orElseThrow().cost(usage)), url);
+                assertTrue(fetched.size() > 1800, "the shipped map stays under it");
+            }
+            java.nio.file.Files.writeString(newer, "not json");
+            assertEquals(book.size(), CostMapSource.load(Optional.of(newer.toString()), JSON).size(),
+                    "an unreadable map leaves the shipped one");
+            assertEquals(book.size(), CostMapSource.load(Optional.of("http://127.0.0.1:1/map.json"), JSON).size(),
+                    "so does an unreachable URL");
+        } finally {
+            java.nio.file.Files.deleteIfExists(newer);
+        }
+        assertEquals(Optional.of("https://x/map.json"), CostMapSource.url(Map.of("LITELLM_MODEL_COST_MAP_URL",
+                "https://x/map.json")));
+        assertEquals(Optional.empty(), CostMapSource.url(Map.of("LITELLM_MODEL_COST_MAP_URL", "https://x/map.json",
+                "LITELLM_LOCAL_MODEL_COST_MAP", "True")), "LiteLLM's switch for the local map");
+    }
+
+    @Test
     void aPluginsPricesComeAfterTheDeploymentsOwnAndBeforeTheShippedMap() throws Exception {
         PriceBook prices = PriceBook.shipped(JSON);
         prices.usePluginPrices(JSON.readTree("""
