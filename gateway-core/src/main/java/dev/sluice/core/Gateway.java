@@ -54,6 +54,7 @@ import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.json.JsonFactories;
 import dev.sluice.core.config.RouterSettings;
 import java.util.Optional;
+import dev.sluice.core.passthrough.PassThroughCalls;
 import dev.sluice.core.spend.CostMapSource;
 import dev.sluice.core.spend.PriceBook;
 import dev.sluice.core.spend.SpendFilter;
@@ -108,12 +109,15 @@ public final class Gateway implements AutoCloseable {
     private final Telemetry telemetry;
     private final StoredModels storedModels;
     private final KeyDirectory keyDirectory;
+    private final PassThroughCalls passThrough;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
                     Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
                     Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels,
-                    KeyDirectory keyDirectory, AccountDirectory accounts, Optional<ChangeBroadcast> broadcast) {
+                    KeyDirectory keyDirectory, AccountDirectory accounts, Optional<ChangeBroadcast> broadcast,
+                    PassThroughCalls passThrough) {
+        this.passThrough = passThrough;
         this.accounts = accounts;
         this.broadcast = broadcast;
         this.telemetry = telemetry;
@@ -205,7 +209,8 @@ public final class Gateway implements AutoCloseable {
             filters.add(new AuthenticationFilter(authenticator));
             Governance governance = Governance.open(keys, database, json, Clock.systemUTC());
             AccountDirectory directory = governance.directory(Ticker.systemTicker());
-            filters.add(new AccessFilter(virtualKeys, directory, catalog));
+            AccessFilter access = new AccessFilter(virtualKeys, directory, catalog);
+            filters.add(access);
             shared = config.sharedRedis().map(SharedRedis::to);
             Optional<ChangeBroadcast> broadcasts = shared.map(ChangeBroadcast::new);
             SharedRedis sharedRedis = shared.orElse(null);
@@ -232,6 +237,8 @@ public final class Gateway implements AutoCloseable {
             resets = new BudgetResets(governance.budgetWindows(), budgets).start();
             filters.add(new BudgetFilter(catalog, router.fallbacks(), prices, budgets, config.budgetExceededStatus()));
             filters.add(new SpendFilter(prices, spend, Clock.systemUTC()));
+            PassThroughCalls passThrough = new PassThroughCalls(access, budgets, config.budgetExceededStatus(), spend,
+                    prices, Clock.systemUTC());
             cache = cacheTiers(config.cache(), plugins.extensions(CacheBackend.class));
             if (cache.enabled()) {
                 filters.add(new CacheFilter(cache, config.cache(), catalog, json, Clock.systemUTC()));
@@ -248,7 +255,7 @@ public final class Gateway implements AutoCloseable {
             }
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
                     new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
-                    telemetry, storedModels, virtualKeys, directory, broadcasts);
+                    telemetry, storedModels, virtualKeys, directory, broadcasts, passThrough);
         } catch (RuntimeException e) {
             tracing.close();
             shared.ifPresent(SharedRedis::close);
@@ -456,6 +463,11 @@ public final class Gateway implements AutoCloseable {
     /** @return the database of keys, teams, users, budgets and spend */
     public Database database() {
         return database;
+    }
+
+    /** @return the governance of calls forwarded untranslated (pass-through routes) */
+    public PassThroughCalls passThrough() {
+        return passThrough;
     }
 
     /** @return where spend is written */

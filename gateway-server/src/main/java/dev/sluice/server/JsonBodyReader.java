@@ -64,7 +64,11 @@ final class JsonBodyReader {
         return mb * 1024 * 1024;
     }
 
-    ObjectNode read(ServerRequest request) {
+    /**
+     * @return the body's bytes, as sent (possibly none), held to the same limits and deadlines as a
+     *         JSON body: for bodies the gateway forwards untranslated
+     */
+    byte[] readRaw(ServerRequest request) {
         long declared = request.headers().first(HeaderNames.CONTENT_LENGTH).map(JsonBodyReader::length).orElse(-1L);
         if (declared > maxBytes) {
             throw tooLarge();
@@ -80,6 +84,11 @@ final class JsonBodyReader {
             throw GatewayException.badRequest("The request body ended after " + bytes.length + " of the "
                     + declared + " bytes its Content-Length announced.", null);
         }
+        return bytes;
+    }
+
+    ObjectNode read(ServerRequest request) {
+        byte[] bytes = readRaw(request);
         if (bytes.length == 0) {
             throw GatewayException.badRequest("The request body is empty. Send a JSON object.", null);
         }

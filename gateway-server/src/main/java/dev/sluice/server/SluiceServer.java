@@ -130,6 +130,7 @@ public final class SluiceServer implements AutoCloseable {
             new StoredModelRoutes(gateway.storedModels()).register(admin);
             new PluginRoutes(gateway).register(admin);
             new DocsRoutes(errors).register(rules);
+            new PassThroughRoutes(gateway, transport, bodies, errors).register(rules); // last: the gateway's own routes win
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,
                     "No route for " + req.prologue().method().text() + " " + req.path().path()
                             + ". The model endpoints are /v1/chat/completions, /v1/completions and /v1/embeddings.",

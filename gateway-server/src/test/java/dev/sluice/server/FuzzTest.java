@@ -116,7 +116,7 @@ class FuzzTest {
     }
 
     private static String fillPath(String path, Random random) {
-        return path.replaceAll("\\{[a-z_]+}", URLEncoder.encode(hostileText(random), StandardCharsets.UTF_8)
+        return path.replaceAll("\\{\\+?[a-z_]+}", URLEncoder.encode(hostileText(random), StandardCharsets.UTF_8)
                 .replace("+", "%20"));
     }
 

@@ -111,28 +111,62 @@ public final class AccessFilter implements GatewayFilter {
         String alias = key.aliases().get(request.model());
         ModelRequest resolved = alias == null ? request : request.withModel(alias);
         String model = resolved.model();
-        Optional<ObjectNode> team = key.teamId().map(id -> directory.row("team", id).orElseThrow(() ->
-                GatewayException.unauthenticated("Authentication Error - the team of this key (" + id
-                        + ") no longer exists. Ask an admin for a key of an existing team.")));
-        List<String> teamModels = team.map(t -> strings(t.path("models"))).orElse(List.of());
+        KeyScope scope = scope(key, context);
+        List<String> teamModels = scope.team().map(t -> strings(t.path("models"))).orElse(List.of());
         if (!mayUse(key.models(), model, teamModels)) {
             throw denied("key", key.models(), model);
         }
         Predicate<String> access = name -> mayUse(key.models(), name, teamModels);
+        if (scope.team().isPresent()) {
+            access = access.and(name -> mayUse(teamModels, name, List.of()));
+            if (!mayUse(teamModels, model, List.of())) {
+                throw new GatewayException(ErrorKind.AUTHENTICATION, "team_model_access_denied", 401, "team not allowed "
+                        + "to access model. This team can only access models=" + new TreeSet<>(teamModels)
+                        + ". Tried to access " + model, "model", null, null, null);
+            }
+        } else if (scope.user().isPresent()) {
+            List<String> userModels = strings(scope.user().get().path("models"));
+            if (!mayUse(userModels, model, List.of())) {
+                throw denied("user", userModels, model);
+            }
+            access = access.and(name -> mayUse(userModels, name, List.of()));
+        }
+        accounts.addAll(scope.accounts());
+        context.attribute(Router.MODEL_ACCESS, access);
+        return resolved;
+    }
+
+    /**
+     * The accounts a call made outside the model pipeline counts against (a pass-through call:
+     * no model group to check), as for a model call: the key, its team and team member or its
+     * user. A blocked team, or one that no longer exists, is refused.
+     *
+     * @return the accounts with a budget or limits; none for the master key
+     */
+    public List<Account> accountsOf(CallContext context) {
+        if (context.principal().isEmpty()) {
+            throw GatewayException.unauthenticated("Authentication Error, no API key passed in.");
+        }
+        return keys.callerKey(context).map(key -> scope(key, context).accounts()).orElse(List.of());
+    }
+
+    /** A key's team (refused if blocked or gone) or user, and the accounts it answers to. */
+    private record KeyScope(Optional<ObjectNode> team, Optional<ObjectNode> user, List<Account> accounts) {
+    }
+
+    private KeyScope scope(KeyRecord key, CallContext context) {
+        List<Account> accounts = new ArrayList<>(3);
         add(accounts, new Account("key:" + key.token(), "key " + key.keyName(), key.maxBudget(), key.spend(),
                 new RateLimits(key.rpmLimit(), key.tpmLimit(), key.maxParallelRequests())));
+        Optional<ObjectNode> team = key.teamId().map(id -> directory.row("team", id).orElseThrow(() ->
+                GatewayException.unauthenticated("Authentication Error - the team of this key (" + id
+                        + ") no longer exists. Ask an admin for a key of an existing team.")));
         if (team.isPresent()) {
             ObjectNode row = team.get();
             String teamId = key.teamId().get();
             if (row.path("blocked").asBoolean()) {
                 throw GatewayException.unauthenticated("Authentication Error - team " + teamId + " is blocked. An admin "
                         + "can unblock it with /team/unblock.");
-            }
-            access = access.and(name -> mayUse(teamModels, name, List.of()));
-            if (!mayUse(teamModels, model, List.of())) {
-                throw new GatewayException(ErrorKind.AUTHENTICATION, "team_model_access_denied", 401, "team not allowed "
-                        + "to access model. This team can only access models=" + new TreeSet<>(teamModels)
-                        + ". Tried to access " + model, "model", null, null, null);
             }
             String name = row.path("team_alias").asText(teamId);
             if (row.path("team_alias").isTextual()) {
@@ -145,21 +179,13 @@ public final class AccessFilter implements GatewayFilter {
                         "member " + key.userId().get() + " of team '" + name + "'", m, "max_budget_in_team",
                         directory.tierOf(m))));
             }
-        } else if (key.userId().isPresent()) {
-            // As LiteLLM: a team key answers to the team's budgets, a personal key to its user's.
-            Optional<ObjectNode> user = directory.row("user", key.userId().get());
-            if (user.isPresent()) {
-                List<String> userModels = strings(user.get().path("models"));
-                if (!mayUse(userModels, model, List.of())) {
-                    throw denied("user", userModels, model);
-                }
-                access = access.and(name -> mayUse(userModels, name, List.of()));
-                add(accounts, Account.of("user:" + key.userId().get(), "user " + key.userId().get(), user.get(),
-                        "max_budget", directory.tierOf(user.get())));
-            }
+            return new KeyScope(team, Optional.empty(), accounts);
         }
-        context.attribute(Router.MODEL_ACCESS, access);
-        return resolved;
+        // As LiteLLM: a team key answers to the team's budgets, a personal key to its user's.
+        Optional<ObjectNode> user = key.userId().flatMap(id -> directory.row("user", id));
+        user.ifPresent(row -> add(accounts, Account.of("user:" + key.userId().get(), "user " + key.userId().get(), row,
+                "max_budget", directory.tierOf(row))));
+        return new KeyScope(Optional.empty(), user, accounts);
     }
 
     /**

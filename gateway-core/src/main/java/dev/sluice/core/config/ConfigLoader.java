@@ -102,7 +102,8 @@ public final class ConfigLoader {
                         .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))),
                 dev.sluice.core.spend.CostMapSource.url(env),
                 budgetExceededStatus(root.get("litellm_settings").get("budget_exceeded_status_code")),
-                pluginSettings(root.get("plugin_settings")), notices);
+                PassThroughReader.read(root.get("general_settings"), env), pluginSettings(root.get("plugin_settings")),
+                notices);
     }
 
     private static int budgetExceededStatus(ConfigNode status) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  *                        ({@code LITELLM_MODEL_COST_MAP_URL}, unless {@code LITELLM_LOCAL_MODEL_COST_MAP})
  * @param budgetExceededStatus the HTTP status of a budget refusal
  *                        ({@code litellm_settings.budget_exceeded_status_code}, LiteLLM's 422 unless set)
+ * @param passThrough     the routes forwarded untranslated: LiteLLM's vendor routes and
+ *                        {@code general_settings.pass_through_endpoints}
  * @param pluginSettings  {@code plugin_settings}: each plugin's own settings, by plugin id
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
@@ -35,7 +37,8 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
                             Duration requestTimeout, ObservabilitySettings observability,
                             ModelEntryReader modelEntries, UpstreamTls upstreamTls,
                             Optional<String> modelCostMapUrl, int budgetExceededStatus,
-                            Map<String, ObjectNode> pluginSettings, List<String> notices) {
+                            List<PassThroughEndpoint> passThrough, Map<String, ObjectNode> pluginSettings,
+                            List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
@@ -49,6 +52,7 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
         Objects.requireNonNull(modelEntries, "modelEntries");
         Objects.requireNonNull(upstreamTls, "upstreamTls");
         Objects.requireNonNull(modelCostMapUrl, "modelCostMapUrl");
+        passThrough = List.copyOf(passThrough);
         pluginSettings = Map.copyOf(pluginSettings);
         notices = List.copyOf(notices);
     }

@@ -27,7 +27,7 @@ final class KnownKeys {
             "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs",
             "require_auth_for_metrics_endpoint", "json_logs", "store_model_in_db", "allowed_ips", "trusted_proxies",
             "ssl_certfile_path", "ssl_keyfile_path", "request_header_timeout_seconds", "request_body_timeout_seconds",
-            "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds");
+            "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds", "pass_through_endpoints");
     static final Set<String> GENERAL_NOT_YET = Set.of(
             "alerting", "alerting_threshold", "alert_types", "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "allowed_routes", "public_routes", "admin_only_routes",
@@ -37,7 +37,7 @@ final class KnownKeys {
             "enable_jwt_auth", "litellm_jwtauth", "proxy_budget_rescheduler_min_time",
             "proxy_budget_rescheduler_max_time", "use_redis_transaction_buffer", "allow_requests_on_db_unavailable",
             "key_management_system", "key_management_settings",
-            "infer_model_from_keys", "forward_client_headers_to_llm_api", "pass_through_endpoints",
+            "infer_model_from_keys", "forward_client_headers_to_llm_api",
             "user_header_name", "maximum_spend_logs_retention_period",
             "use_shared_health_check", "user_api_key_cache_ttl", "default_team_disabled", "enable_oauth2_auth",
             "max_parallel_requests", "global_max_parallel_requests", "disable_retry_on_max_parallel_request_limit_error");

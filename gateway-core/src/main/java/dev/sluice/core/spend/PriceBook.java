@@ -110,6 +110,19 @@ public final class PriceBook implements DeploymentFacts {
     }
 
     /**
+     * @param provider a provider prefix, e.g. {@code anthropic}
+     * @param model    the model as the vendor names it
+     * @return the book's price for it, as {@code provider/model}, else as {@code model}: for calls
+     *         that name a vendor's model but no deployment (pass-through)
+     */
+    public Optional<ModelPrice> priceOf(String provider, String model) {
+        PriceBook plugins = fromPlugins;
+        String qualified = provider + "/" + model;
+        return (plugins == null ? Optional.<ModelPrice>empty() : plugins.find(List.of(qualified)))
+                .or(() -> find(List.of(qualified, model)));
+    }
+
+    /**
      * Uses the prices the provider plugins ship (a LiteLLM-format map each, keys
      * {@code provider/model} of a provider the plugin serves): after a deployment's own price and
      * before the shipped map's, since a vendor's plugin knows its prices best.

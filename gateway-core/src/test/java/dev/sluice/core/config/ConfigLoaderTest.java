@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.api.Deployment;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -96,6 +97,36 @@ class ConfigLoaderTest {
         assertEquals("model_list", invalid("model_list: {model_name: x}").path());
         assertTrue(invalid("model_list: [unclosed").getMessage().contains("not valid YAML"));
         assertEquals("plugin_settings.acme-provider", invalid("plugin_settings: {acme-provider: eu}").path());
+    }
+
+    @Test
+    void passThroughEndpointsAreReadAsLiteLlmWritesThem() {
+        GatewayConfig config = ConfigLoader.parse("""
+                general_settings:
+                  pass_through_endpoints:
+                    - {path: /v1/rerank, target: "https://api.cohere.com/v1/rerank", include_subpath: true,
+                       headers: {Authorization: "bearer os.environ/COHERE_API_KEY"}, cost_per_request: 0.5}
+                """, Map.of("COHERE_API_KEY", "co-1", "ANTHROPIC_API_KEY", "sk-ant"));
+        PassThroughEndpoint rerank = config.passThrough().stream().filter(e -> e.path().equals("/v1/rerank"))
+                .findFirst().orElseThrow();
+        assertEquals("bearer co-1", rerank.headers().get("Authorization"));
+        assertTrue(rerank.includeSubpath() && rerank.auth());
+        assertEquals(0, new java.math.BigDecimal("0.5").compareTo(rerank.costPerRequest()));
+        PassThroughEndpoint anthropic = config.passThrough().stream().filter(e -> e.path().equals("/anthropic"))
+                .findFirst().orElseThrow();
+        assertEquals("sk-ant", anthropic.headers().get("x-api-key"));
+        assertTrue(anthropic.missingKey().isEmpty());
+        assertEquals(Optional.of("OPENAI_API_KEY"), config.passThrough().stream()
+                .filter(e -> e.path().equals("/openai")).findFirst().orElseThrow().missingKey());
+        assertFalse(rerank.toString().contains("co-1"), "headers hold keys: " + rerank);
+
+        assertEquals("general_settings.pass_through_endpoints[0].path",
+                invalid("general_settings: {pass_through_endpoints: [{path: v1, target: 'http://x'}]}").path());
+        assertEquals("general_settings.pass_through_endpoints[0].target",
+                invalid("general_settings: {pass_through_endpoints: [{path: /v1, target: 'ftp://x'}]}").path());
+        assertEquals("general_settings.pass_through_endpoints[0].headers.X",
+                invalid("general_settings: {pass_through_endpoints: [{path: /v1, target: 'http://x', "
+                        + "headers: {X: 'Bearer os.environ/UNSET_VARIABLE'}}]}").path());
     }
 
     @Test
