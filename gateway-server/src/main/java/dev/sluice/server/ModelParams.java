@@ -62,7 +62,14 @@ final class ModelParams {
                         param.getKey());
             }
         }
-        // the model and the end user name rows, headers and log lines
+        checkIdentifiers(body);
+    }
+
+    /**
+     * The model and the end user name rows, headers and log lines: no control characters, held
+     * to a length. All a multipart request's text fields (strings, whatever they mean) are checked for.
+     */
+    static void checkIdentifiers(ObjectNode body) {
         for (String identifier : new String[] {"model", "user"}) {
             JsonNode value = body.get(identifier);
             if (value != null && value.isTextual()) {

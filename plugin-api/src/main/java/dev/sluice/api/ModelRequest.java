@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * Parameters the gateway does not know stay in the body, so OpenAI-compatible upstreams receive
  * them unchanged.
  */
-public sealed interface ModelRequest permits ChatRequest, CompletionRequest, EmbeddingRequest {
+public sealed interface ModelRequest permits ChatRequest, CompletionRequest, EmbeddingRequest, EndpointRequest {
 
     /** @return the OpenAI-shaped request body; read-only by contract */
     ObjectNode body();
@@ -77,6 +77,20 @@ public sealed interface ModelRequest permits ChatRequest, CompletionRequest, Emb
         /** {@code /completions}, legacy text completion */
         TEXT_COMPLETION,
         /** {@code /embeddings} */
-        EMBEDDING
+        EMBEDDING,
+        /** {@code /images/generations}; since 1.3.0 */
+        IMAGE_GENERATION,
+        /** {@code /images/edits}, multipart; since 1.3.0 */
+        IMAGE_EDIT,
+        /** {@code /images/variations}, multipart; since 1.3.0 */
+        IMAGE_VARIATION,
+        /** {@code /audio/transcriptions}, multipart; since 1.3.0 */
+        AUDIO_TRANSCRIPTION,
+        /** {@code /audio/translations}, multipart; since 1.3.0 */
+        AUDIO_TRANSLATION,
+        /** {@code /moderations}; since 1.3.0 */
+        MODERATION,
+        /** {@code /rerank}, in Cohere's shape; since 1.3.0 */
+        RERANK
     }
 }

@@ -32,6 +32,13 @@ public final class MaxCost {
 
     /** @return the most the request can cost on any of the deployments */
     public static BigDecimal of(ModelRequest request, List<Deployment> deployments, PriceBook prices) {
+        if (request instanceof dev.sluice.api.EndpointRequest endpoint) {
+            BigDecimal most = BigDecimal.ZERO;
+            for (Deployment deployment : deployments) {
+                most = most.max(dev.sluice.core.spend.EndpointPricing.most(endpoint, deployment, prices));
+            }
+            return most;
+        }
         long promptTokens = -1;
         BigDecimal most = BigDecimal.ZERO;
         for (Deployment deployment : deployments) {

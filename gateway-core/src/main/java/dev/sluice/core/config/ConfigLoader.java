@@ -100,7 +100,7 @@ public final class ConfigLoader {
                 ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
                 UpstreamTls.read(root.get("litellm_settings"), Optional.ofNullable(env.get("SSL_CERT_FILE"))
                         .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))),
-                dev.sluice.core.spend.CostMapSource.url(env),
+                costMapUrl(env),
                 budgetExceededStatus(root.get("litellm_settings").get("budget_exceeded_status_code")),
                 PassThroughReader.read(root.get("general_settings"), env), pluginSettings(root.get("plugin_settings")),
                 notices);
@@ -112,6 +112,13 @@ public final class ConfigLoader {
             throw new ConfigException(status.path(), "expected an HTTP error status (400-599), e.g. 422 or 429");
         }
         return (int) value;
+    }
+
+    /** LiteLLM's {@code LITELLM_MODEL_COST_MAP_URL}, unless {@code LITELLM_LOCAL_MODEL_COST_MAP} asks for the shipped map. */
+    static Optional<String> costMapUrl(Map<String, String> env) {
+        boolean localOnly = Boolean.parseBoolean(env.getOrDefault("LITELLM_LOCAL_MODEL_COST_MAP", "false"));
+        return Optional.ofNullable(env.get("LITELLM_MODEL_COST_MAP_URL")).map(String::strip)
+                .filter(value -> !value.isEmpty() && !localOnly);
     }
 
     /** {@code plugin_settings}: an object per plugin id, handed to the plugin ({@code Configurable}). */

@@ -79,6 +79,11 @@ final class TrackedAdapter implements ProviderAdapter {
     }
 
     @Override
+    public ModelResponse serve(dev.sluice.api.EndpointRequest request, ProviderContext context) {
+        return counted(() -> adapter.serve(request, context));
+    }
+
+    @Override
     public List<ModelCard> listModels(ProviderContext context) {
         return counted(() -> adapter.listModels(context));
     }

@@ -10,6 +10,7 @@ import dev.sluice.api.ChunkStream;
 import dev.sluice.api.CompletionRequest;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.HttpTransport;
@@ -338,13 +339,15 @@ public final class Router {
 
     private ModelResult call(ProviderAdapter adapter, ModelRequest asked, ProviderContext context) {
         try {
-            ModelRequest request = UnsupportedParams.apply(DeploymentDefaults.apply(asked, context.deployment()),
-                    adapter.chatParams(context.deployment()), context.deployment());
+            ModelRequest request = asked instanceof EndpointRequest ? asked : UnsupportedParams.apply(
+                    DeploymentDefaults.apply(asked, context.deployment()), adapter.chatParams(context.deployment()),
+                    context.deployment());
             ModelResult result = switch (request) {
                 case ChatRequest chat -> chat.stream() ? adapter.streamChat(chat, context) : adapter.chat(chat, context);
                 case CompletionRequest completion -> completion.stream()
                         ? adapter.streamComplete(completion, context) : adapter.complete(completion, context);
                 case EmbeddingRequest embedding -> adapter.embed(embedding, context);
+                case EndpointRequest endpoint -> adapter.serve(endpoint, context);
             };
             if (result == null) {
                 throw pluginFault(adapter, context, new NullPointerException("the adapter returned null"));

@@ -10,15 +10,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a newer model cost map comes from, as LiteLLM's variables say: {@code
- * LITELLM_MODEL_COST_MAP_URL} (an http(s) URL, a {@code file:} URL or a path), read once at
- * start; {@code LITELLM_LOCAL_MODEL_COST_MAP=True} keeps the shipped map even when a URL is set.
+ * A newer model cost map, read once at start from where LiteLLM's variables say
+ * ({@link dev.sluice.core.config.GatewayConfig#modelCostMapUrl()}: {@code
+ * LITELLM_MODEL_COST_MAP_URL}, an http(s) URL, a {@code file:} URL or a path, unless {@code
+ * LITELLM_LOCAL_MODEL_COST_MAP=True} keeps the shipped map).
  * Unlike LiteLLM, nothing is fetched unless a URL is set, so a gateway starts the same offline.
  * A map that cannot be read is logged and the shipped one is used: prices never stop start-up.
  */
@@ -28,16 +28,6 @@ public final class CostMapSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private CostMapSource() {
-    }
-
-    /**
-     * @param environment the process environment (with the config's {@code environment_variables})
-     * @return where to read a newer map from, if the environment names one and does not ask for the local map
-     */
-    public static Optional<String> url(Map<String, String> environment) {
-        boolean localOnly = Boolean.parseBoolean(environment.getOrDefault("LITELLM_LOCAL_MODEL_COST_MAP", "false"));
-        return Optional.ofNullable(environment.get("LITELLM_MODEL_COST_MAP_URL")).map(String::strip)
-                .filter(value -> !value.isEmpty() && !localOnly);
     }
 
     /** @return the price book: the shipped one, under the newer map at the URL if it can be read */

@@ -109,6 +109,21 @@ public final class PriceBook implements DeploymentFacts {
                 .or(() -> find(names(deployment)));
     }
 
+    /** @return the map's entry under the first of the names it has */
+    Optional<JsonNode> entry(List<String> names) {
+        for (String name : names) {
+            byte[] entry = entries.get(name);
+            if (entry != null) {
+                try {
+                    return Optional.of(new ObjectMapper().readTree(entry));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * @param provider a provider prefix, e.g. {@code anthropic}
      * @param model    the model as the vendor names it
@@ -168,7 +183,7 @@ public final class PriceBook implements DeploymentFacts {
      * knows), then {@code provider/model} (LiteLLM's keys for most providers but OpenAI's and
      * Anthropic's), the upstream model alone, and the model group.
      */
-    private static List<String> names(Deployment deployment) {
+    static List<String> names(Deployment deployment) {
         String base = deployment.modelInfo().path("base_model").asText("");
         List<String> names = List.of(deployment.qualifiedModel(), deployment.providerModel(), deployment.modelGroup());
         return base.isBlank() ? names : java.util.stream.Stream.concat(java.util.stream.Stream.of(base,

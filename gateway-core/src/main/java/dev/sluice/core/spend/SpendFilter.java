@@ -4,6 +4,7 @@ import dev.sluice.api.CallContext;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.GatewayFilter;
@@ -89,6 +90,13 @@ public final class SpendFilter implements GatewayFilter {
             throw e;
         }
         return switch (result) {
+            case ModelResponse response when request instanceof EndpointRequest endpoint -> {
+                Usage usage = EndpointPricing.usage(response.body());
+                Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
+                ledger.record(record(request, context, "success", usage, deployment.map(d ->
+                        EndpointPricing.cost(endpoint, response.body(), d, prices)).orElse(BigDecimal.ZERO)));
+                yield response;
+            }
             case ModelResponse response -> {
                 ledger.record(record(request, context, "success", response.usage().orElse(Usage.ZERO)));
                 yield response;
@@ -99,9 +107,13 @@ public final class SpendFilter implements GatewayFilter {
 
     private SpendRecord record(ModelRequest request, CallContext context, String status, Usage usage) {
         Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
+        return record(request, context, status, usage, deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO));
+    }
+
+    private SpendRecord record(ModelRequest request, CallContext context, String status, Usage usage, BigDecimal priced) {
+        Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
         // A cached answer cost nothing upstream; its usage is kept in the log for what it saved.
-        BigDecimal cost = context.attribute(CacheFilter.CACHE_HIT).isPresent() ? BigDecimal.ZERO
-                : deployment.map(d -> cost(d, usage)).orElse(BigDecimal.ZERO);
+        BigDecimal cost = context.attribute(CacheFilter.CACHE_HIT).isPresent() ? BigDecimal.ZERO : priced;
         context.attribute(COST, cost);
         context.attribute(TOKENS, usage.totalTokens());
         context.attribute(USAGE, usage);

@@ -301,6 +301,7 @@ public final class Tracing implements AutoCloseable {
             case ChatRequest chat -> "chat";
             case CompletionRequest completion -> "text_completion";
             case EmbeddingRequest embedding -> "embeddings";
+            case dev.sluice.api.EndpointRequest endpoint -> endpoint.operation().name().toLowerCase(java.util.Locale.ROOT);
         };
     }
 

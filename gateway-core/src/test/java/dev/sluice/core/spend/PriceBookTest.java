@@ -86,10 +86,11 @@ class PriceBookTest {
         } finally {
             java.nio.file.Files.deleteIfExists(newer);
         }
-        assertEquals(Optional.of("https://x/map.json"), CostMapSource.url(Map.of("LITELLM_MODEL_COST_MAP_URL",
-                "https://x/map.json")));
-        assertEquals(Optional.empty(), CostMapSource.url(Map.of("LITELLM_MODEL_COST_MAP_URL", "https://x/map.json",
-                "LITELLM_LOCAL_MODEL_COST_MAP", "True")), "LiteLLM's switch for the local map");
+        assertEquals(Optional.of("https://x/map.json"), dev.sluice.core.config.ConfigLoader.parse("",
+                Map.of("LITELLM_MODEL_COST_MAP_URL", "https://x/map.json")).modelCostMapUrl());
+        assertEquals(Optional.empty(), dev.sluice.core.config.ConfigLoader.parse("", Map.of("LITELLM_MODEL_COST_MAP_URL",
+                "https://x/map.json", "LITELLM_LOCAL_MODEL_COST_MAP", "True")).modelCostMapUrl(),
+                "LiteLLM's switch for the local map");
     }
 
     @Test

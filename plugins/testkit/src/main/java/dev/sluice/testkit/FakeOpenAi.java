@@ -114,7 +114,22 @@ public final class FakeOpenAi extends FakeUpstream {
                     + "\"object\":\"model\",\"created\":1705948997,\"owned_by\":\"system\"}]}");
             return;
         }
+        String type = request.header("content-type").orElse("");
+        if (type.startsWith("multipart/form-data")) {
+            multipart(path, request, exchange);
+            return;
+        }
         JsonNode body = request.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(request.body());
+        if (path.endsWith("/images/generations")) {
+            sendJson(exchange, 200, JSON.writeValueAsString(images(body.path("model").asText(), body.path("n").asInt(1))));
+            return;
+        } else if (path.endsWith("/moderations")) {
+            sendJson(exchange, 200, JSON.writeValueAsString(moderation(body)));
+            return;
+        } else if (path.endsWith("/rerank")) {
+            sendJson(exchange, 200, JSON.writeValueAsString(rerank(body)));
+            return;
+        }
         if (path.endsWith("/chat/completions")) {
             if (body.path("stream").asBoolean(false)) {
                 streamChat(body, exchange);
@@ -129,6 +144,124 @@ public final class FakeOpenAi extends FakeUpstream {
             sendJson(exchange, 404, "{\"error\":{\"message\":\"Invalid URL (" + request.method() + " " + path
                     + ")\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
         }
+    }
+
+    /**
+     * The multipart endpoints: {@code /images/edits} and {@code /images/variations} (an
+     * {@code image} part), {@code /audio/transcriptions} and {@code /audio/translations} (a
+     * {@code file} part; {@code response_format} json, verbose_json or text). The transcript is
+     * the reply; {@code whisper-1} reports a 3.5 s duration, other models their tokens.
+     */
+    private void multipart(String path, RecordedRequest request, HttpExchange exchange) throws IOException {
+        String form = request.bodyText();
+        String model = field(form, "model");
+        if (path.endsWith("/images/edits") || path.endsWith("/images/variations")) {
+            if (!form.contains("name=\"image") ) {
+                sendJson(exchange, 400, error("Missing required parameter: 'image'.", "image"));
+                return;
+            }
+            sendJson(exchange, 200, JSON.writeValueAsString(images(model, Integer.parseInt(
+                    java.util.Optional.ofNullable(field(form, "n")).orElse("1")))));
+        } else if (path.endsWith("/audio/transcriptions") || path.endsWith("/audio/translations")) {
+            if (!form.contains("name=\"file\"; filename=")) {
+                sendJson(exchange, 400, error("Missing required parameter: 'file'.", "file"));
+                return;
+            }
+            String format = java.util.Optional.ofNullable(field(form, "response_format")).orElse("json");
+            if (format.equals("text")) {
+                byte[] text = reply.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+                exchange.sendResponseHeaders(200, text.length);
+                exchange.getResponseBody().write(text);
+                exchange.close();
+                return;
+            }
+            ObjectNode answer = JSON.createObjectNode().put("text", reply);
+            if (format.equals("verbose_json")) {
+                answer.put("task", path.endsWith("translations") ? "translate" : "transcribe").put("language", "english")
+                        .put("duration", 3.5).putArray("segments");
+            }
+            ObjectNode usage = answer.putObject("usage");
+            if ("whisper-1".equals(model)) {
+                usage.put("type", "duration").put("seconds", 3.5);
+            } else {
+                usage.put("type", "tokens").put("input_tokens", 40).put("output_tokens", words().size())
+                        .put("total_tokens", 40 + words().size());
+                usage.putObject("input_token_details").put("audio_tokens", 30).put("text_tokens", 10);
+            }
+            sendJson(exchange, 200, JSON.writeValueAsString(answer));
+        } else {
+            sendJson(exchange, 404, error("Invalid URL (POST " + path + ")", null));
+        }
+    }
+
+    /** @return a text field of a multipart form, if sent */
+    private static String field(String form, String name) {
+        java.util.regex.Matcher match = java.util.regex.Pattern.compile("name=\"" + name
+                + "\"\r\n\r\n([^\r]*)\r\n").matcher(form);
+        return match.find() ? match.group(1) : null;
+    }
+
+    private static String error(String message, String param) {
+        return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":"
+                + (param == null ? "null" : "\"" + param + "\"") + ",\"code\":null}}";
+    }
+
+    /** dall-e models answer URLs; gpt-image-1 answers base64 and reports its tokens, as OpenAI's reference shows. */
+    private static ObjectNode images(String model, int n) {
+        ObjectNode answer = JSON.createObjectNode().put("created", 1_713_833_628L);
+        var data = answer.putArray("data");
+        for (int i = 0; i < n; i++) {
+            if (model.startsWith("gpt-image")) {
+                data.addObject().put("b64_json", "iVBORw0KGgo=");
+            } else {
+                data.addObject().put("url", "https://images.fake/img-" + i + ".png").put("revised_prompt", "a cat");
+            }
+        }
+        if (model.startsWith("gpt-image")) {
+            ObjectNode usage = answer.putObject("usage").put("input_tokens", 50).put("output_tokens", 1056)
+                    .put("total_tokens", 1106);
+            usage.putObject("input_tokens_details").put("text_tokens", 10).put("image_tokens", 40);
+        }
+        return answer;
+    }
+
+    private static ObjectNode moderation(JsonNode request) {
+        ObjectNode answer = JSON.createObjectNode().put("id", "modr-fake").put("model", request.path("model").asText());
+        var results = answer.putArray("results");
+        JsonNode input = request.path("input");
+        int count = input.isArray() ? input.size() : 1;
+        for (int i = 0; i < count; i++) {
+            String text = input.isArray() ? input.get(i).toString() : input.asText();
+            boolean flagged = text.contains("kill");
+            ObjectNode result = results.addObject().put("flagged", flagged);
+            result.putObject("categories").put("violence", flagged).put("harassment", false);
+            result.putObject("category_scores").put("violence", flagged ? 0.97 : 0.001).put("harassment", 0.0001);
+        }
+        return answer;
+    }
+
+    /** vLLM's Cohere-compatible rerank: the documents scored by how many of the query's words they share. */
+    private static ObjectNode rerank(JsonNode request) {
+        java.util.Set<String> words = new java.util.HashSet<>(List.of(request.path("query").asText().toLowerCase(
+                java.util.Locale.ROOT).split("\\W+")));
+        List<ObjectNode> results = new java.util.ArrayList<>();
+        int index = 0;
+        for (JsonNode document : request.path("documents")) {
+            String text = document.isTextual() ? document.asText() : document.path("text").asText();
+            long shared = java.util.Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("\\W+"))
+                    .filter(words::contains).count();
+            ObjectNode result = JSON.createObjectNode().put("index", index++).put("relevance_score", shared / 10.0);
+            result.putObject("document").put("text", text);
+            results.add(result);
+        }
+        results.sort((a, b) -> Double.compare(b.path("relevance_score").asDouble(), a.path("relevance_score").asDouble()));
+        int topN = request.path("top_n").asInt(results.size());
+        ObjectNode answer = JSON.createObjectNode().put("id", "rerank-fake").put("model", request.path("model").asText());
+        answer.putObject("usage").put("total_tokens", 25);
+        var array = answer.putArray("results");
+        results.stream().limit(topN).forEach(array::add);
+        return answer;
     }
 
     @Override

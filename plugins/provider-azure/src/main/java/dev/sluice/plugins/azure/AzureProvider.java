@@ -6,6 +6,7 @@ import dev.sluice.api.ChunkStream;
 import dev.sluice.api.CompletionRequest;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
@@ -89,6 +90,16 @@ public final class AzureProvider implements ProviderAdapter {
     @Override
     public ModelResponse embed(EmbeddingRequest request, ProviderContext context) {
         return send("/embeddings", request, context);
+    }
+
+    /** Images, audio and moderation at the deployment's paths; Azure OpenAI has no rerank. */
+    @Override
+    public ModelResponse serve(EndpointRequest request, ProviderContext context) {
+        if (request.operation() == ModelRequest.Operation.RERANK) {
+            throw ProviderAdapter.unsupported("rerank", context);
+        }
+        return OpenAiWire.serve(endpoint(context.deployment(), OpenAiWire.path(request.operation())), headers(context),
+                request, PLUGIN_PARAMS, context);
     }
 
     private ModelResponse send(String path, ModelRequest request, ProviderContext context) {

@@ -6,6 +6,7 @@ import dev.sluice.api.ChunkStream;
 import dev.sluice.api.CompletionRequest;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelCard;
@@ -83,6 +84,14 @@ public final class OpenAiProvider implements ProviderAdapter {
     @Override
     public ModelResponse embed(EmbeddingRequest request, ProviderContext context) {
         return call("/embeddings", request, context);
+    }
+
+    /** Images, audio, moderation, and rerank as OpenAI-compatible servers (vLLM and others) serve it. */
+    @Override
+    public ModelResponse serve(EndpointRequest request, ProviderContext context) {
+        Deployment deployment = context.deployment();
+        return OpenAiWire.serve(endpoint(deployment, OpenAiWire.path(request.operation())), headers(deployment),
+                request, GATEWAY_PARAMS, context);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ProviderContext;
@@ -58,6 +59,58 @@ public final class OpenAiWire {
                 body(request, deployment, gatewayParams, true, context.json()), deployment.streamTimeout())), deployment,
                 errors(context));
         return new OpenAiChunkStream(deployment.provider(), upstream, context.json());
+    }
+
+    /** @return the path under the API base of an endpoint request's operation */
+    public static String path(ModelRequest.Operation operation) {
+        return switch (operation) {
+            case IMAGE_GENERATION -> "/images/generations";
+            case IMAGE_EDIT -> "/images/edits";
+            case IMAGE_VARIATION -> "/images/variations";
+            case AUDIO_TRANSCRIPTION -> "/audio/transcriptions";
+            case AUDIO_TRANSLATION -> "/audio/translations";
+            case MODERATION -> "/moderations";
+            case RERANK -> "/rerank";
+            default -> throw new IllegalArgumentException(operation + " is not an endpoint request");
+        };
+    }
+
+    /**
+     * Images, audio, moderation and rerank in OpenAI's format (rerank in Cohere's, as
+     * OpenAI-compatible servers such as vLLM serve it): a JSON body, or for a request with files a
+     * multipart one built from its fields and files; a text answer (a transcription asked as
+     * {@code text}, {@code srt} or {@code vtt}) comes back as {@code {"text": ...}}.
+     */
+    public static ModelResponse serve(URI uri, Map<String, String> headers, EndpointRequest request,
+                                      Set<String> gatewayParams, ProviderContext context) {
+        Deployment deployment = context.deployment();
+        ObjectNode fields = request.body().deepCopy();
+        fields.put("model", deployment.providerModel());
+        fields.remove("drop_params");
+        gatewayParams.forEach(fields::remove);
+        UpstreamRequest call;
+        if (request.files().isEmpty()) {
+            call = UpstreamRequest.postJson(uri, headers, VendorCalls.bytes(fields, context.json()), deployment.timeout());
+        } else {
+            Multipart form = Multipart.of(fields, request.files());
+            Map<String, String> all = new java.util.HashMap<>(headers);
+            all.put("Content-Type", form.contentType());
+            call = new UpstreamRequest("POST", uri, all, form.bytes(), deployment.timeout());
+        }
+        dev.sluice.api.UpstreamResponse response = context.transport().send(call);
+        if (response.status() / 100 != 2) {
+            throw errors(context).map(response.status(), response.body(), response::header);
+        }
+        String type = response.header("content-type").orElse("application/json");
+        if (!type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            return new ModelResponse(context.json().createObjectNode().put("text",
+                    new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        JsonNode answer = read(response.body(), context.json(), deployment);
+        if (!answer.isObject()) {
+            throw GatewayException.of(ErrorKind.UPSTREAM_ERROR, deployment.provider() + " answered with JSON that is not an object.");
+        }
+        return new ModelResponse((ObjectNode) answer);
     }
 
     /** @return the OpenAI-format error mapping, for answers of this call's deployment */
