@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ByteStream;
 import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
@@ -22,7 +23,7 @@ import java.util.Set;
 /**
  * The endpoints beyond chat, completions and embeddings, at OpenAI's paths (with and without
  * {@code /v1}): images (generations as JSON; edits and variations as multipart), audio
- * transcriptions and translations (multipart), moderations, and rerank in Cohere's shape
+ * transcriptions and translations (multipart) and speech (audio bytes, streamed), moderations, and rerank in Cohere's shape
  * ({@code /rerank}, {@code /v1/rerank}, {@code /v2/rerank}). Each is a model call like any other
  * (keys, budgets, limits, fallbacks, traces) served by its provider's plugin
  * ({@link dev.sluice.api.ProviderAdapter#serve}) and priced as LiteLLM prices it.
@@ -52,6 +53,7 @@ final class EndpointRoutes {
             route(rules, prefix + "/images/variations", Operation.IMAGE_VARIATION);
             route(rules, prefix + "/audio/transcriptions", Operation.AUDIO_TRANSCRIPTION);
             route(rules, prefix + "/audio/translations", Operation.AUDIO_TRANSLATION);
+            route(rules, prefix + "/audio/speech", Operation.AUDIO_SPEECH);
             route(rules, prefix + "/moderations", Operation.MODERATION);
         }
         for (String path : List.of("/rerank", "/v1/rerank", "/v2/rerank")) {
@@ -74,6 +76,12 @@ final class EndpointRoutes {
             context.principal(gateway.authenticator().authenticate(context.requestHeaders(), context.clientAddress()));
             request = read(req, operation);
             ModelResult result = gateway.call(request, context);
+            if (result instanceof ByteStream bytes) {
+                ModelRoutes.addHeaders(res, context);
+                relay(res, bytes);
+                FinishedCalls.finish(observation, context, name, request, 200, null, -1);
+                return;
+            }
             if (!(result instanceof ModelResponse response)) {
                 throw GatewayException.of(ErrorKind.INTERNAL, "The " + name + " endpoint got a stream; it answers whole.");
             }
@@ -95,6 +103,20 @@ final class EndpointRoutes {
                 FinishedCalls.finish(observation, context, name, request, 500,
                         GatewayException.of(ErrorKind.INTERNAL, "unexpected fault"), -1);
             }
+        }
+    }
+
+    /** Passes audio on as it arrives; a client that goes away cancels the upstream call. */
+    private static void relay(ServerResponse res, ByteStream bytes) {
+        res.header(HeaderNames.CONTENT_TYPE, bytes.contentType());
+        try (bytes; java.io.InputStream in = bytes.body(); java.io.OutputStream out = res.outputStream()) {
+            byte[] buffer = new byte[8192];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the client or the upstream went away; the call was charged when it was answered
         }
     }
 

@@ -85,6 +85,10 @@ final class MessagesRoutes {
                     stream(res, context, openStreams.track(stream), (failure, firstChunkAt) ->
                             FinishedCalls.finish(observation, context, "chat", asked, 200, failure, firstChunkAt));
                 }
+                case dev.sluice.api.ByteStream bytes -> { // only audio endpoints answer in bytes
+                    bytes.close();
+                    throw ErrorResponses.internal(new IllegalStateException("an answer of bytes to a JSON endpoint"));
+                }
             }
         } catch (GatewayException e) {
             ModelRoutes.addHeaders(res, context);

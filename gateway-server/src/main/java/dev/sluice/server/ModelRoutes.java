@@ -105,6 +105,10 @@ final class ModelRoutes {
                 case ChunkStream stream -> stream(res, context, openStreams.track(stream), showUsage,
                         (failure, firstChunkAt) -> FinishedCalls.finish(observation, context, operation, asked,
                                 200, failure, firstChunkAt));
+                case dev.sluice.api.ByteStream bytes -> { // only audio endpoints answer in bytes
+                    bytes.close();
+                    throw ErrorResponses.internal(new IllegalStateException("an answer of bytes to a JSON endpoint"));
+                }
             }
         } catch (GatewayException e) {
             addHeaders(res, context); // what was tried: attempted retries and fallbacks, the last deployment

@@ -119,6 +119,10 @@ final class ResponsesRoutes {
                         FinishedCalls.finish(observation, context, "responses", chat, 200, failure, firstChunkAt);
                     });
                 }
+                case dev.sluice.api.ByteStream bytes -> { // only audio endpoints answer in bytes
+                    bytes.close();
+                    throw ErrorResponses.internal(new IllegalStateException("an answer of bytes to a JSON endpoint"));
+                }
             }
         } catch (GatewayException e) {
             ModelRoutes.addHeaders(res, context);

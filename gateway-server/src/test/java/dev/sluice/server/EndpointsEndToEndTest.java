@@ -38,7 +38,7 @@ class EndpointsEndToEndTest {
         upstream = new FakeOpenAi().reply("the quick brown fox");
         StringBuilder models = new StringBuilder();
         for (String model : new String[] {"dall-e-3", "dall-e-2", "gpt-image-1", "whisper-1", "gpt-4o-transcribe",
-                "omni-moderation-latest"}) {
+                "omni-moderation-latest", "tts-1"}) {
             models.append("  - model_name: ").append(model).append("\n    litellm_params: {model: openai/").append(model)
                     .append(", api_base: \"").append(upstream.baseUri()).append("/v1\", api_key: sk-up}\n");
         }
@@ -101,6 +101,18 @@ class EndpointsEndToEndTest {
         assertEquals(200, text.statusCode(), text.body());
         assertTrue(text.headers().firstValue("content-type").orElseThrow().startsWith("text/plain"));
         assertEquals("the quick brown fox", text.body());
+    }
+
+    @Test
+    void speechArrivesAsAudioBytesAndIsPricedPerCharacter() {
+        HttpResponse<byte[]> speech = gateway.client().sendAsync(HttpRequest.newBuilder(gateway.uri("/v1/audio/speech"))
+                .header("Authorization", "Bearer " + MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"tts-1\",\"input\":\"Hello there\",\"voice\":\"alloy\"}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).join();
+        assertEquals(200, speech.statusCode());
+        assertEquals("audio/mpeg", speech.headers().firstValue("content-type").orElseThrow());
+        assertEquals("\u00ff\u00fbHello there", new String(speech.body(), StandardCharsets.ISO_8859_1));
+        assertSpend("audio_speech", new BigDecimal("0.000015").multiply(BigDecimal.valueOf(11)), "tts-1");
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.Set;
  * transcription and translation, moderation, rerank ({@link #operation()} says which). The
  * body holds the JSON fields, or a multipart request's text fields; {@link #files()} its files.
  * Adapters serve it in {@link ProviderAdapter#serve}; answers are OpenAI's JSON for the
- * operation (Cohere's for rerank).
+ * operation (Cohere's for rerank), or the audio bytes of speech.
  *
  * @param operation the endpoint
  * @param body      the JSON fields; must name a model
@@ -20,7 +20,8 @@ import java.util.Set;
 public record EndpointRequest(Operation operation, ObjectNode body, List<Upload> files) implements ModelRequest {
 
     private static final Set<Operation> SERVED = Set.of(Operation.IMAGE_GENERATION, Operation.IMAGE_EDIT,
-            Operation.IMAGE_VARIATION, Operation.AUDIO_TRANSCRIPTION, Operation.AUDIO_TRANSLATION, Operation.MODERATION,
+            Operation.IMAGE_VARIATION, Operation.AUDIO_TRANSCRIPTION, Operation.AUDIO_TRANSLATION, Operation.AUDIO_SPEECH,
+            Operation.MODERATION,
             Operation.RERANK);
 
     /** Validates the request. @throws GatewayException 400 naming what is missing */

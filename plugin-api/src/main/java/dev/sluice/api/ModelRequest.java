@@ -88,6 +88,8 @@ public sealed interface ModelRequest permits ChatRequest, CompletionRequest, Emb
         AUDIO_TRANSCRIPTION,
         /** {@code /audio/translations}, multipart; since 1.3.0 */
         AUDIO_TRANSLATION,
+        /** {@code /audio/speech}, answered in audio bytes; since 1.3.0 */
+        AUDIO_SPEECH,
         /** {@code /moderations}; since 1.3.0 */
         MODERATION,
         /** {@code /rerank}, in Cohere's shape; since 1.3.0 */

@@ -70,17 +70,18 @@ public interface ProviderAdapter extends ExtensionPoint {
     }
 
     /**
-     * Serves images, audio transcription and translation, moderation and rerank
+     * Serves images, audio (transcription, translation, speech), moderation and rerank
      * ({@link EndpointRequest#operation()}); the default refuses them all with a 400, so an adapter
      * overrides this only for what its vendor offers, and refuses the rest with
      * {@link #unsupported}.
      *
-     * @return the answer: OpenAI's JSON for the operation (Cohere's {@code results} for rerank); for
-     *         a transcription asked as {@code text}, {@code srt} or {@code vtt}, {@code {"text": ...}}
-     *         holding the upstream's text as it came
+     * @return the answer: a {@link ModelResponse} of OpenAI's JSON for the operation (Cohere's
+     *         {@code results} for rerank; for a transcription asked as {@code text}, {@code srt}
+     *         or {@code vtt}, {@code {"text": ...}} holding the upstream's text as it came), or for
+     *         speech a {@link ByteStream} of the audio
      * @since 1.3.0
      */
-    default ModelResponse serve(EndpointRequest request, ProviderContext context) {
+    default ModelResult serve(EndpointRequest request, ProviderContext context) {
         throw unsupported(request.operation().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), context);
     }
 

@@ -130,6 +130,7 @@ public final class CacheFilter implements GatewayFilter {
                 yield response;
             }
             case ChunkStream stream -> new RecordingStream(stream, key, ttl);
+            case dev.sluice.api.ByteStream bytes -> bytes; // audio is not kept
         };
     }
 

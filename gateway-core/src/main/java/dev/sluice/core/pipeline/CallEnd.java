@@ -1,5 +1,6 @@
 package dev.sluice.core.pipeline;
 
+import dev.sluice.api.ByteStream;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.GatewayFilter;
@@ -8,7 +9,8 @@ import dev.sluice.api.ModelResult;
 
 /**
  * Runs the rest of the chain and acts when the call is over: at once for a whole response, on
- * close for a stream (which is when its usage and cost are known), or on failure.
+ * close for a stream (which is when its usage and cost are known), at once for bytes (priced from
+ * the request), or on failure.
  */
 public final class CallEnd {
 
@@ -35,6 +37,10 @@ public final class CallEnd {
                 yield response;
             }
             case ChunkStream stream -> onClose(stream, onEnd);
+            case ByteStream bytes -> { // priced from the request when it was answered
+                onEnd.run();
+                yield bytes;
+            }
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.core.plugin;
 
+import dev.sluice.api.ByteStream;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
@@ -8,6 +9,7 @@ import dev.sluice.api.Deployment;
 import dev.sluice.api.EmbeddingRequest;
 import dev.sluice.api.ModelCard;
 import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
 import java.util.List;
@@ -78,9 +80,44 @@ final class TrackedAdapter implements ProviderAdapter {
         return counted(() -> adapter.embed(request, context));
     }
 
+    /** A call answered in bytes stays in flight until its bytes are closed, as a stream does. */
     @Override
-    public ModelResponse serve(dev.sluice.api.EndpointRequest request, ProviderContext context) {
-        return counted(() -> adapter.serve(request, context));
+    public ModelResult serve(dev.sluice.api.EndpointRequest request, ProviderContext context) {
+        inFlight.incrementAndGet();
+        ModelResult result;
+        try {
+            result = adapter.serve(request, context);
+        } catch (RuntimeException | Error e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+        if (!(result instanceof ByteStream bytes)) {
+            inFlight.decrementAndGet();
+            return result;
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        return new ByteStream() {
+            @Override
+            public String contentType() {
+                return bytes.contentType();
+            }
+
+            @Override
+            public java.io.InputStream body() {
+                return bytes.body();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    bytes.close();
+                } finally {
+                    if (ended.compareAndSet(false, true)) {
+                        inFlight.decrementAndGet();
+                    }
+                }
+            }
+        };
     }
 
     @Override

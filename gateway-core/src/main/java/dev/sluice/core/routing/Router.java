@@ -316,6 +316,11 @@ public final class Router {
             long took = System.nanoTime() - start;
             attempts.upstreamNanos += took;
             route.served().load().answeredIn(took);
+            if (result instanceof dev.sluice.api.ByteStream) { // speech: answered, its bytes still to come
+                outcomes.finished(admitted, 0);
+                span.end();
+                return result;
+            }
             ModelResponse response = (ModelResponse) result;
             outcomes.finished(admitted, response.usage().map(Usage::totalTokens).orElse(0L));
             spans.answered(span, response);

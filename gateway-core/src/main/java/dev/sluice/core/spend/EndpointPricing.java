@@ -17,7 +17,8 @@ import java.util.Optional;
  * ({@code gpt-image-1}); audio by the second ({@code input_cost_per_second}, the duration the
  * answer reports) or by its tokens; rerank per query ({@code input_cost_per_query}, times the
  * search units reported); moderation at the model's token price (OpenAI's is free). A
- * deployment's own {@code model_info} fields of those names come first.
+ * deployment's own {@code model_info} fields of those names come first. Speech is priced per
+ * character of its input ({@code input_cost_per_character}).
  */
 public final class EndpointPricing {
 
@@ -47,6 +48,21 @@ public final class EndpointPricing {
             }
             default -> tokens(usage(answer), price(deployment, prices, List.of()));
         };
+    }
+
+    /**
+     * @return the cost of speech: the request's input characters at {@code input_cost_per_character}
+     *         ({@code tts-1}), else its input tokens, counted, at {@code input_cost_per_token}
+     */
+    public static BigDecimal cost(EndpointRequest request, dev.sluice.api.ByteStream answer, Deployment deployment,
+                                  PriceBook prices) {
+        JsonNode entry = price(deployment, prices, List.of());
+        String input = request.body().path("input").asText("");
+        if (entry.has("input_cost_per_character")) {
+            return decimal(entry, "input_cost_per_character").multiply(BigDecimal.valueOf(input.length()));
+        }
+        return decimal(entry, "input_cost_per_token").multiply(BigDecimal.valueOf(
+                dev.sluice.core.tokens.Tokens.count(input)));
     }
 
     /** @return the most an image request can cost, for the budgets' reservation; 0 for the other endpoints */

@@ -1,5 +1,6 @@
 package dev.sluice.core.spend;
 
+import dev.sluice.api.ByteStream;
 import dev.sluice.api.CallContext;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
@@ -102,6 +103,13 @@ public final class SpendFilter implements GatewayFilter {
                 yield response;
             }
             case ChunkStream stream -> new MeteredStream(stream, request, context);
+            case ByteStream bytes -> { // speech: priced by the request's characters once it is answered
+                Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
+                BigDecimal cost = request instanceof EndpointRequest endpoint ? deployment.map(d ->
+                        EndpointPricing.cost(endpoint, bytes, d, prices)).orElse(BigDecimal.ZERO) : BigDecimal.ZERO;
+                ledger.record(record(request, context, "success", Usage.ZERO, cost));
+                yield bytes;
+            }
         };
     }
 

@@ -93,8 +93,8 @@ class RedisBudgetsTest {
         GatewayException refused = assertThrows(GatewayException.class,
                 () -> other.reserve(budget, "key k", tiny, CALL, () -> BigDecimal.ZERO));
         assertEquals(422, refused.status());
-        first.release();
-        other.reserve(budget, "key k", tiny, CALL, () -> BigDecimal.ZERO); // released: room again
+        first.release(); // sent on the first replica's connection, so its next call sees it
+        one.reserve(budget, "key k", tiny, CALL, () -> BigDecimal.ZERO); // released: room again
     }
 
     @Test

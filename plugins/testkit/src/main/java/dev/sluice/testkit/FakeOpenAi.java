@@ -123,6 +123,9 @@ public final class FakeOpenAi extends FakeUpstream {
         if (path.endsWith("/images/generations")) {
             sendJson(exchange, 200, JSON.writeValueAsString(images(body.path("model").asText(), body.path("n").asInt(1))));
             return;
+        } else if (path.endsWith("/audio/speech")) {
+            speech(body, exchange);
+            return;
         } else if (path.endsWith("/moderations")) {
             sendJson(exchange, 200, JSON.writeValueAsString(moderation(body)));
             return;
@@ -192,6 +195,22 @@ public final class FakeOpenAi extends FakeUpstream {
             sendJson(exchange, 200, JSON.writeValueAsString(answer));
         } else {
             sendJson(exchange, 404, error("Invalid URL (POST " + path + ")", null));
+        }
+    }
+
+    /** {@code /audio/speech}: MP3 bytes (a frame header and the input, enough to tell them apart), chunked. */
+    private static void speech(JsonNode request, HttpExchange exchange) throws IOException {
+        if (!request.path("input").isTextual() || !request.path("voice").isTextual()) {
+            sendJson(exchange, 400, error("Missing required parameter: 'input' and 'voice'.", "input"));
+            return;
+        }
+        byte[] audio = ("\u00ff\u00fb" + request.path("input").asText()).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        exchange.getResponseHeaders().add("Content-Type", "audio/mpeg");
+        exchange.sendResponseHeaders(200, 0);
+        try (var out = exchange.getResponseBody()) {
+            out.write(audio, 0, 2);
+            out.flush();
+            out.write(audio, 2, audio.length - 2);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
 import dev.sluice.plugins.openai.wire.OpenAiWire;
@@ -94,7 +95,7 @@ public final class AzureProvider implements ProviderAdapter {
 
     /** Images, audio and moderation at the deployment's paths; Azure OpenAI has no rerank. */
     @Override
-    public ModelResponse serve(EndpointRequest request, ProviderContext context) {
+    public ModelResult serve(EndpointRequest request, ProviderContext context) {
         if (request.operation() == ModelRequest.Operation.RERANK) {
             throw ProviderAdapter.unsupported("rerank", context);
         }

@@ -12,6 +12,7 @@ import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelCard;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
 import dev.sluice.api.Secret;
@@ -86,9 +87,9 @@ public final class OpenAiProvider implements ProviderAdapter {
         return call("/embeddings", request, context);
     }
 
-    /** Images, audio, moderation, and rerank as OpenAI-compatible servers (vLLM and others) serve it. */
+    /** Images, audio (speech streamed), moderation, and rerank as OpenAI-compatible servers (vLLM and others) serve it. */
     @Override
-    public ModelResponse serve(EndpointRequest request, ProviderContext context) {
+    public ModelResult serve(EndpointRequest request, ProviderContext context) {
         Deployment deployment = context.deployment();
         return OpenAiWire.serve(endpoint(deployment, OpenAiWire.path(request.operation())), headers(deployment),
                 request, GATEWAY_PARAMS, context);

@@ -3,6 +3,7 @@ package dev.sluice.plugins.openai.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ByteStream;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.ErrorKind;
@@ -10,6 +11,7 @@ import dev.sluice.api.GatewayException;
 import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
+import dev.sluice.api.ModelResult;
 import dev.sluice.api.ProviderContext;
 import dev.sluice.api.UpstreamRequest;
 import dev.sluice.api.UpstreamStream;
@@ -69,6 +71,7 @@ public final class OpenAiWire {
             case IMAGE_VARIATION -> "/images/variations";
             case AUDIO_TRANSCRIPTION -> "/audio/transcriptions";
             case AUDIO_TRANSLATION -> "/audio/translations";
+            case AUDIO_SPEECH -> "/audio/speech";
             case MODERATION -> "/moderations";
             case RERANK -> "/rerank";
             default -> throw new IllegalArgumentException(operation + " is not an endpoint request");
@@ -79,16 +82,22 @@ public final class OpenAiWire {
      * Images, audio, moderation and rerank in OpenAI's format (rerank in Cohere's, as
      * OpenAI-compatible servers such as vLLM serve it): a JSON body, or for a request with files a
      * multipart one built from its fields and files; a text answer (a transcription asked as
-     * {@code text}, {@code srt} or {@code vtt}) comes back as {@code {"text": ...}}.
+     * {@code text}, {@code srt} or {@code vtt}) comes back as {@code {"text": ...}}; speech comes
+     * back as its audio bytes, streamed.
      */
-    public static ModelResponse serve(URI uri, Map<String, String> headers, EndpointRequest request,
-                                      Set<String> gatewayParams, ProviderContext context) {
+    public static ModelResult serve(URI uri, Map<String, String> headers, EndpointRequest request,
+                                    Set<String> gatewayParams, ProviderContext context) {
         Deployment deployment = context.deployment();
         ObjectNode fields = request.body().deepCopy();
         fields.put("model", deployment.providerModel());
         fields.remove("drop_params");
         gatewayParams.forEach(fields::remove);
         UpstreamRequest call;
+        if (request.operation() == ModelRequest.Operation.AUDIO_SPEECH) {
+            UpstreamStream audio = VendorCalls.opened(context.transport().stream(UpstreamRequest.postJson(uri, headers,
+                    VendorCalls.bytes(fields, context.json()), deployment.streamTimeout())), deployment, errors(context));
+            return ByteStream.of(audio.header("content-type").orElse("audio/mpeg"), audio);
+        }
         if (request.files().isEmpty()) {
             call = UpstreamRequest.postJson(uri, headers, VendorCalls.bytes(fields, context.json()), deployment.timeout());
         } else {
