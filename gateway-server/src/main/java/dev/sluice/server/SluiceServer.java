@@ -119,6 +119,7 @@ public final class SluiceServer implements AutoCloseable {
             new MessagesRoutes(gateway, responses, bodies, openStreams).register(rules);
             new ResponsesRoutes(gateway, responses, errors, bodies, openStreams).register(rules);
             new EndpointRoutes(gateway, responses, errors, bodies).register(rules);
+            new FilesAndBatchesRoutes(gateway, responses, errors, bodies).register(rules);
             new MetricsRoutes(gateway, errors).register(rules);
             new UiRoutes(gateway, sessions, callers, responses, errors, environment, bodies).register(rules);
             AdminEndpoints admin = new AdminEndpoints(gateway, responses, errors, rules, callers, bodies);

@@ -185,6 +185,26 @@ class ResponsesEndToEndTest {
         assertEquals(400, badItem.statusCode());
     }
 
+    @Test
+    void responsesAreStoredOnPostgreSqlToo() throws Exception {
+        try (GatewayOnDatabase onPostgres = GatewayOnDatabase.start(java.nio.file.Files.createDirectories(dir.resolve("pg")), "postgresql", """
+                model_list:
+                  - model_name: claude
+                    litellm_params: {model: anthropic/claude-sonnet-4-0, api_base: "UPSTREAM", api_key: sk-ant-secret}
+                general_settings:
+                  master_key: MASTER
+                  %s
+                """.replace("UPSTREAM", anthropic.baseUri().toString()).replace("MASTER", MASTER_KEY))) {
+            RunningGateway pg = onPostgres.gateway();
+            JsonNode first = json(pg.postWithMasterKey("/v1/responses", "{\"model\": \"claude\", \"input\": \"Hi\"}"));
+            assertEquals(first, json(pg.get("/v1/responses/" + first.path("id").asText(), "Authorization",
+                    "Bearer " + MASTER_KEY)));
+            JsonNode second = json(pg.postWithMasterKey("/v1/responses", "{\"model\": \"claude\", \"input\": \"And?\","
+                    + "\"previous_response_id\": \"" + first.path("id").asText() + "\"}"));
+            assertEquals("completed", second.path("status").asText(), second.toString());
+        }
+    }
+
     private List<JsonNode> stream(String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v1/responses"))
                 .header("Authorization", "Bearer " + MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build();

@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A canonical request to a model: the OpenAI-shaped JSON body the caller sent, validated.
+ * A canonical request to a model: the OpenAI-shaped JSON body the caller sent, validated. Minor
+ * versions may permit new kinds ({@link EndpointRequest} came in 1.3.0): a switch over them needs
+ * a {@code default}.
  *
  * <p>The body is owned by the request and must not be mutated: a stage that rewrites a request
  * builds a new one with {@link #withBody(ObjectNode)} from a {@link ObjectNode#deepCopy() copy}.
@@ -70,7 +72,10 @@ public sealed interface ModelRequest permits ChatRequest, CompletionRequest, Emb
         return withBody(copy);
     }
 
-    /** The operations a request can ask for. */
+    /**
+     * The operations a request can ask for. Minor versions add operations (1.3.0 added the images,
+     * audio, moderation and rerank ones): a switch over them needs a {@code default}.
+     */
     enum Operation {
         /** {@code /chat/completions} */
         CHAT,

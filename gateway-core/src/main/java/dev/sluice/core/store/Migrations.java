@@ -26,7 +26,8 @@ final class Migrations {
 
     /** The scripts, in order. Add new ones at the end; never edit one that has been released. */
     static final List<String> SCRIPTS = List.of("V001__governance.sql", "V002__spend_report_indexes.sql",
-            "V003__stored_models_and_daily_spend.sql", "V004__spend_journal.sql", "V005__responses.sql");
+            "V003__stored_models_and_daily_spend.sql", "V004__spend_journal.sql", "V005__responses.sql",
+            "V006__files_and_batches.sql");
 
     private static final long LOCK_KEY = 0x536c75696365L; // "Sluice" in ASCII; any constant will do
 

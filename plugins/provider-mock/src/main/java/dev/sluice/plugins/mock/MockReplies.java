@@ -56,6 +56,7 @@ final class MockReplies {
             }
             case TEXT_COMPLETION -> tokens(text(request.body().path("prompt")));
             case EMBEDDING -> tokens(text(request.body().path("input")));
+            default -> 0; // the mock answers chat, completions and embeddings only
         };
         long completion = request.operation() == ModelRequest.Operation.EMBEDDING ? 0 : tokens(reply);
         return new Usage(prompt, completion, 0, 0);
