@@ -133,6 +133,26 @@ class EndpointsEndToEndTest {
         assertSpend("moderation", BigDecimal.ZERO, "omni-moderation-latest");
     }
 
+    @Test
+    void googlesImagenServesImagesPricedPerImageFromLiteLlmsMap() throws Exception {
+        try (dev.sluice.testkit.FakeGemini gemini = new dev.sluice.testkit.FakeGemini();
+             RunningGateway google = RunningGateway.start(java.nio.file.Files.createDirectories(dir.resolve("google")), """
+                     model_list:
+                       - model_name: imagen
+                         litellm_params: {model: gemini/imagen-4.0-generate-001, api_base: "%s", api_key: gm-key}
+                     general_settings: {master_key: %s}
+                     """.formatted(gemini.baseUri(), MASTER_KEY))) {
+            HttpResponse<String> images = google.postWithMasterKey("/v1/images/generations",
+                    "{\"model\":\"imagen\",\"prompt\":\"a red kite\",\"n\":3}");
+            assertEquals(200, images.statusCode(), images.body());
+            assertEquals(3, json(images).path("data").size());
+            assertTrue(google.server().gateway().spend().flush());
+            JsonNode log = json(google.get("/spend/logs", "Authorization", "Bearer " + MASTER_KEY)).path(0);
+            assertEquals(0, new BigDecimal("0.12").compareTo(log.path("spend").decimalValue()),
+                    "3 images at LiteLLM's $0.04: " + log);
+        }
+    }
+
     private void assertSpend(String callType, BigDecimal expected, String group) {
         assertTrue(gateway.server().gateway().spend().flush());
         JsonNode logs = json(gateway.get("/spend/logs", "Authorization", "Bearer " + MASTER_KEY));

@@ -103,6 +103,15 @@ public final class FakeBedrock extends FakeUpstream {
             return;
         }
         JsonNode body = JSON.readTree(request.body());
+        if (path.group(2).equals("invoke") && body.path("taskType").asText().equals("TEXT_IMAGE")) {
+            ObjectNode images = JSON.createObjectNode(); // Titan Image Generator's and Nova Canvas's answer
+            for (int i = 0; i < body.path("imageGenerationConfig").path("numberOfImages").asInt(1); i++) {
+                images.withArray("images").add("iVBORw0KGgo" + i);
+            }
+            images.putNull("error");
+            sendJson(exchange, 200, JSON.writeValueAsString(images));
+            return;
+        }
         if (path.group(2).equals("invoke")) {
             ObjectNode embedding = JSON.createObjectNode();
             embedding.putArray("embedding").add(0.0123).add(-0.0456).add(0.0789);

@@ -200,6 +200,12 @@ public final class FakeGemini extends FakeUpstream {
     private ObjectNode predictions(JsonNode request) {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode predictions = answer.putArray("predictions");
+        if (request.path("instances").path(0).has("prompt")) { // Imagen: sampleCount images of the prompt
+            for (int i = 0; i < request.path("parameters").path("sampleCount").asInt(1); i++) {
+                predictions.addObject().put("bytesBase64Encoded", "iVBORw0KGgo" + i).put("mimeType", "image/png");
+            }
+            return answer;
+        }
         for (JsonNode instance : request.path("instances")) {
             ObjectNode embeddings = predictions.addObject().putObject("embeddings");
             embeddings.putArray("values").add(0.021).add(-0.033).add(0.047);

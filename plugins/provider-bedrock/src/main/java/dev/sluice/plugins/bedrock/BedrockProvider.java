@@ -7,6 +7,9 @@ import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.EndpointRequest;
+import dev.sluice.api.ModelRequest;
+import dev.sluice.api.ModelResult;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ProviderAdapter;
@@ -91,6 +94,35 @@ public final class BedrockProvider implements ProviderAdapter {
         list.put("model", modelId(deployment));
         list.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         return new ModelResponse(list);
+    }
+
+    /**
+     * Image generation with Amazon's Titan Image Generator and Nova Canvas models ({@code invoke},
+     * their {@code TEXT_IMAGE} task): prompt, count and size as their request takes them, the
+     * images back as OpenAI's {@code b64_json}. Other endpoints are not offered.
+     */
+    @Override
+    public ModelResult serve(EndpointRequest request, ProviderContext context) {
+        Deployment deployment = context.deployment();
+        String model = modelId(deployment);
+        if (request.operation() != ModelRequest.Operation.IMAGE_GENERATION
+                || !(model.contains("titan-image-generator") || model.contains("nova-canvas"))) {
+            throw ProviderAdapter.unsupported(request.operation().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + " with this model (images: Amazon Titan Image Generator, Nova Canvas)", context);
+        }
+        URI uri = endpoint(deployment, "/invoke");
+        byte[] body = VendorCalls.bytes(BedrockRequests.textToImage(request, context.json()), context.json());
+        JsonNode answer = VendorCalls.answer(context.transport().send(new UpstreamRequest("POST", uri,
+                AwsSigning.sign(deployment, uri, Map.of("Content-Type", "application/json"), body), body,
+                deployment.timeout())), deployment, context.json(), errors(context));
+        ObjectNode images = context.json().createObjectNode().put("created", System.currentTimeMillis() / 1000);
+        ArrayNode data = images.putArray("data");
+        answer.path("images").forEach(image -> data.addObject().put("b64_json", image.asText()));
+        if (data.isEmpty()) {
+            throw GatewayException.of(dev.sluice.api.ErrorKind.CONTENT_POLICY, "bedrock returned no image: "
+                    + answer.path("error").asText("the prompt may have been filtered") + ".");
+        }
+        return new ModelResponse(images);
     }
 
     private static byte[] bytes(ChatRequest request, ProviderContext context) {

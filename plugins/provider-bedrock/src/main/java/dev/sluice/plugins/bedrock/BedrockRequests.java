@@ -198,4 +198,30 @@ final class BedrockRequests {
             config.putObject("toolChoice").putObject("auto");
         }
     }
+
+    /**
+     * @return the {@code TEXT_IMAGE} task of Titan Image Generator and Nova Canvas for an OpenAI
+     *         image generation request: {@code size} as width and height, {@code quality} hd as premium
+     */
+    static ObjectNode textToImage(dev.sluice.api.EndpointRequest request, ObjectMapper json) {
+        JsonNode prompt = request.body().path("prompt");
+        if (!prompt.isTextual() || prompt.asText().isBlank()) {
+            throw GatewayException.badRequest("prompt: Field required: what the image should show.", "prompt");
+        }
+        String[] size = request.body().path("size").asText("1024x1024").split("x");
+        int width;
+        int height;
+        try {
+            width = Integer.parseInt(size[0].strip());
+            height = Integer.parseInt(size[size.length - 1].strip());
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("size: expected WIDTHxHEIGHT, e.g. 1024x1024.", "size");
+        }
+        ObjectNode body = json.createObjectNode().put("taskType", "TEXT_IMAGE");
+        body.putObject("textToImageParams").put("text", prompt.asText());
+        body.putObject("imageGenerationConfig").put("numberOfImages", Math.max(1, request.body().path("n").asInt(1)))
+                .put("width", width).put("height", height)
+                .put("quality", request.body().path("quality").asText("standard").equals("hd") ? "premium" : "standard");
+        return body;
+    }
 }

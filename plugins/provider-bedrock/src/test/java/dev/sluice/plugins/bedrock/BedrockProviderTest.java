@@ -95,6 +95,31 @@ class BedrockProviderTest extends HttpProviderAdapterContract {
     }
 
     @Test
+    void titanAndNovaCanvasGenerateImagesSignedLikeEveryCall() throws Exception {
+        upstream.expectCredentials("AKIATESTKEY", "test/secret+key");
+        ObjectNode extra = JSON.createObjectNode().put("aws_access_key_id", "AKIATESTKEY")
+                .put("aws_secret_access_key", "test/secret+key").put("aws_region_name", "us-east-1");
+        ProviderContext canvas = new ProviderContext(deployment(upstream.baseUri(), "amazon.nova-canvas-v1:0", null,
+                extra), transport(), JSON, "call-img");
+        dev.sluice.api.EndpointRequest images = new dev.sluice.api.EndpointRequest(
+                dev.sluice.api.ModelRequest.Operation.IMAGE_GENERATION, (ObjectNode) JSON.readTree(
+                        "{\"model\": \"canvas\", \"prompt\": \"a lighthouse\", \"n\": 2, \"size\": \"1024x512\","
+                                + " \"quality\": \"hd\"}"), java.util.List.of());
+        ModelResponse answer = (ModelResponse) adapter.serve(images, canvas);
+        assertEquals(2, answer.body().path("data").size());
+        assertEquals("iVBORw0KGgo1", answer.body().path("data").path(1).path("b64_json").asText());
+        var sent = upstream.takeRequest();
+        assertEquals("/model/amazon.nova-canvas-v1%3A0/invoke", sent.path());
+        JsonNode body = JSON.readTree(sent.body());
+        assertEquals("TEXT_IMAGE", body.path("taskType").asText());
+        assertEquals("a lighthouse", body.path("textToImageParams").path("text").asText());
+        assertEquals(512, body.path("imageGenerationConfig").path("height").asInt());
+        assertEquals("premium", body.path("imageGenerationConfig").path("quality").asText());
+        assertEquals(400, assertThrows(dev.sluice.api.GatewayException.class, () -> adapter.serve(images,
+                signed(null))).status(), "a chat model makes no images");
+    }
+
+    @Test
     void aWrongSecretIsAnAuthenticationError() {
         upstream.expectCredentials("AKIATESTKEY", "the-real-secret");
         ObjectNode extra = JSON.createObjectNode().put("aws_access_key_id", "AKIATESTKEY")

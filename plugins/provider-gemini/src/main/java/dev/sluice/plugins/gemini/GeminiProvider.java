@@ -6,6 +6,9 @@ import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
 import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.EndpointRequest;
+import dev.sluice.api.ModelRequest;
+import dev.sluice.api.ModelResult;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
@@ -84,6 +87,22 @@ public final class GeminiProvider implements ProviderAdapter {
         JsonNode answer = send(":batchEmbedContents", GeminiRequests.embed(request, context.deployment(), context.json()),
                 context);
         return new ModelResponse(GeminiResponses.embeddings(answer, context.deployment().providerModel(), context.json()));
+    }
+
+    /**
+     * Image generation with Google's Imagen models ({@code :predict}, on AI Studio and Vertex AI
+     * alike): the prompt and count as Imagen's instance and parameters, OpenAI's size as an aspect
+     * ratio; the images come back as base64, as OpenAI's {@code b64_json}. Other endpoints are
+     * not offered.
+     */
+    @Override
+    public ModelResult serve(EndpointRequest request, ProviderContext context) {
+        if (request.operation() != ModelRequest.Operation.IMAGE_GENERATION) {
+            throw ProviderAdapter.unsupported(request.operation().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' '), context);
+        }
+        JsonNode predictions = send(":predict", GeminiRequests.imagen(request, context.json()), context);
+        return new ModelResponse(GeminiResponses.images(predictions, context.json()));
     }
 
     private JsonNode send(String method, ObjectNode body, ProviderContext context) {

@@ -275,4 +275,31 @@ final class GeminiRequests {
         }
         return config;
     }
+
+    /** OpenAI's image sizes as Imagen's aspect ratios. */
+    private static final java.util.Map<String, String> ASPECT_RATIOS = java.util.Map.of("1024x1024", "1:1",
+            "256x256", "1:1", "512x512", "1:1", "1792x1024", "16:9", "1024x1792", "9:16", "1536x1024", "3:2",
+            "1024x1536", "2:3");
+
+    /** @return Imagen's {@code :predict} body for an OpenAI image generation request */
+    static ObjectNode imagen(dev.sluice.api.EndpointRequest request, ObjectMapper json) {
+        JsonNode prompt = request.body().path("prompt");
+        if (!prompt.isTextual() || prompt.asText().isBlank()) {
+            throw GatewayException.badRequest("prompt: Field required: what the image should show.", "prompt");
+        }
+        ObjectNode body = json.createObjectNode();
+        body.putArray("instances").addObject().put("prompt", prompt.asText());
+        ObjectNode parameters = body.putObject("parameters").put("sampleCount", Math.max(1,
+                request.body().path("n").asInt(1)));
+        String size = request.body().path("size").asText("1024x1024");
+        String ratio = ASPECT_RATIOS.get(size);
+        if (ratio == null && !size.equals("auto")) {
+            throw GatewayException.badRequest("size: Imagen takes " + new java.util.TreeSet<>(ASPECT_RATIOS.keySet())
+                    + " (as aspect ratios), not '" + size + "'.", "size");
+        }
+        if (ratio != null) {
+            parameters.put("aspectRatio", ratio);
+        }
+        return body;
+    }
 }

@@ -166,4 +166,20 @@ final class GeminiResponses {
         }
         return Optional.empty();
     }
+
+    /** @return Imagen's predictions as OpenAI's images answer ({@code b64_json}) */
+    static ObjectNode images(JsonNode predictions, ObjectMapper json) {
+        ObjectNode answer = json.createObjectNode().put("created", System.currentTimeMillis() / 1000);
+        ArrayNode data = answer.putArray("data");
+        for (JsonNode prediction : predictions.path("predictions")) {
+            if (prediction.path("bytesBase64Encoded").isTextual()) {
+                data.addObject().put("b64_json", prediction.path("bytesBase64Encoded").asText());
+            }
+        }
+        if (data.isEmpty()) {
+            throw GatewayException.of(ErrorKind.CONTENT_POLICY, "gemini returned no image: the prompt may have been "
+                    + "filtered by Google's safety settings.");
+        }
+        return answer;
+    }
 }
