@@ -10,7 +10,8 @@ import dev.sluice.api.UpstreamStream;
 import dev.sluice.core.Gateway;
 import dev.sluice.core.config.PassThroughEndpoint;
 import dev.sluice.core.passthrough.PassThroughCalls;
-import dev.sluice.core.passthrough.PassThroughUsage;
+import dev.sluice.core.spend.EventLines;
+import dev.sluice.core.spend.ReportedUsage;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.auth.ApiKeyHeaders;
 import io.helidon.http.HeaderNames;
@@ -89,7 +90,7 @@ final class PassThroughRoutes {
                 new RequestHeaders(req.headers()), ModelRoutes.clientAddress(req));
         res.header("x-litellm-call-id", context.callId());
         PassThroughCalls.Admission admission = null;
-        PassThroughUsage usage = new PassThroughUsage(endpoint.vendor().orElse(""));
+        ReportedUsage usage = new ReportedUsage(endpoint.vendor().orElse(""));
         try {
             if (endpoint.auth()) {
                 context.principal(gateway.authenticator().authenticate(callerKey(req, endpoint, context),
@@ -114,7 +115,7 @@ final class PassThroughRoutes {
     }
 
     private void finish(PassThroughCalls.Admission admission, PassThroughEndpoint endpoint, String subpath,
-                        PassThroughUsage usage, String status) {
+                        ReportedUsage usage, String status) {
         if (admission != null) {
             admission.finish(endpoint, subpath, usage, status);
         }
@@ -192,7 +193,7 @@ final class PassThroughRoutes {
     }
 
     /** Passes the answer back as it arrives, reading the vendor's usage from it on the way. */
-    private void relay(ServerResponse res, UpstreamStream answer, PassThroughUsage usage) {
+    private void relay(ServerResponse res, UpstreamStream answer, ReportedUsage usage) {
         String type = answer.header("content-type").orElse("application/octet-stream");
         boolean events = type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         res.status(Status.create(answer.status()));
@@ -224,10 +225,10 @@ final class PassThroughRoutes {
 
     /** A whole answer: read once it has passed, if it is JSON of a size worth reading. */
     private final class WholeTap implements UsageTap {
-        private final PassThroughUsage usage;
+        private final ReportedUsage usage;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
-        WholeTap(PassThroughUsage usage) {
+        WholeTap(ReportedUsage usage) {
             this.usage = usage;
         }
 
@@ -247,40 +248,22 @@ final class PassThroughRoutes {
         }
     }
 
-    /** A stream of server-sent events: each {@code data:} line read as it passes, one line held at a time. */
+    /** A stream of server-sent events: each {@code data:} line read as it passes ({@link EventLines}). */
     private final class EventsTap implements UsageTap {
-        private final PassThroughUsage usage;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final EventLines lines;
 
-        EventsTap(PassThroughUsage usage) {
-            this.usage = usage;
+        EventsTap(ReportedUsage usage) {
+            this.lines = new EventLines(json, usage::answer);
         }
 
         @Override
         public void accept(byte[] bytes, int length) {
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] == '\n') {
-                    take();
-                } else if (line.size() < MAX_READ_FOR_USAGE) {
-                    line.write(bytes[i]);
-                }
-            }
+            lines.accept(bytes, 0, length);
         }
 
         @Override
         public void end() {
-            take();
-        }
-
-        private void take() {
-            String text = line.toString(StandardCharsets.UTF_8).strip();
-            line.reset();
-            if (text.startsWith("data:")) {
-                JsonNode data = jsonOrNull(text.substring(5).strip().getBytes(StandardCharsets.UTF_8));
-                if (data != null) {
-                    usage.answer(data);
-                }
-            }
+            lines.end();
         }
     }
 }

@@ -3,8 +3,10 @@ package dev.sluice.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ByteStream;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelResponse;
@@ -16,6 +18,7 @@ import dev.sluice.core.responses.ResponsesEvents;
 import dev.sluice.core.responses.ResponsesOutput;
 import dev.sluice.core.responses.ResponsesRequests;
 import dev.sluice.core.responses.StoredResponses;
+import dev.sluice.core.spend.EventLines;
 import dev.sluice.core.spend.SpendFilter;
 import dev.sluice.core.telemetry.Telemetry;
 import io.helidon.http.HeaderNames;
@@ -34,7 +37,9 @@ import java.util.List;
  * OpenAI's Responses API in front of every provider: {@code POST /v1/responses} (and
  * {@code /responses}) is read into a chat call ({@link ResponsesRequests}), routed like any chat
  * call (keys, budgets, limits, cache, fallbacks, spend, traces), and answered as a
- * {@code response} object or OpenAI's streamed event sequence. Answers are stored unless the
+ * {@code response} object or OpenAI's streamed event sequence; a model group whose every deployment
+ * is served by a plugin that speaks the API itself (OpenAI, Azure: {@link
+ * dev.sluice.api.ProviderAdapter#serves}) gets the call untranslated. Answers are stored unless the
  * request says {@code store: false}, for the caller that made them: {@code previous_response_id}
  * continues a conversation, {@code GET}/{@code DELETE /v1/responses/{id}} read and delete one.
  */
@@ -83,6 +88,11 @@ final class ResponsesRoutes {
             context.principal(caller);
             ObjectNode body = bodies.read(req);
             ModelParams.check(body);
+            boolean store = body.path("store").asBoolean(true);
+            if (speaksResponses(body.path("model").asText())) {
+                untranslated(req, res, context, observation, caller, body, store);
+                return;
+            }
             ArrayNode previous = json.createArrayNode();
             if (body.path("previous_response_id").isTextual()) {
                 String previousId = body.path("previous_response_id").asText();
@@ -90,12 +100,16 @@ final class ResponsesRoutes {
                         "Previous response with id '" + previousId + "' not found. It may have been deleted, be older "
                                 + "than 30 days, have been created with store: false or by another key.",
                         "previous_response_id")).conversation();
+                if (previous == null) {
+                    throw GatewayException.badRequest("Previous response '" + previousId + "' was made by a model that "
+                            + "speaks the Responses API itself, which keeps the conversation: continue it with a model "
+                            + "group of that provider.", "previous_response_id");
+                }
             }
             translated = ResponsesRequests.toChat(body, previous, json);
             context.attribute(SpendFilter.CALL_TYPE, "responses");
             String id = ResponsesOutput.newId("resp");
             long createdAt = context.startedAt().getEpochSecond();
-            boolean store = body.path("store").asBoolean(true);
             ArrayNode conversation = translated.conversation();
             ModelResult result = gateway.call(translated.chat(), context);
             switch (result) {
@@ -133,6 +147,70 @@ final class ResponsesRoutes {
             if (!observation.finished()) { // an unexpected fault, answered 500 by the server's error handler
                 FinishedCalls.finish(observation, context, "responses", translated == null ? null : translated.chat(),
                         500, GatewayException.of(ErrorKind.INTERNAL, "unexpected fault"), -1);
+            }
+        }
+    }
+
+    /** @return whether every deployment of the group is served by a plugin that speaks the Responses API itself */
+    private boolean speaksResponses(String model) {
+        return gateway.catalog().resolve(model).map(group -> !group.routes().isEmpty() && group.routes().stream()
+                .allMatch(route -> route.served().adapter().map(adapter -> adapter.serves(
+                        dev.sluice.api.ModelRequest.Operation.RESPONSES, route.deployment())).orElse(false)))
+                .orElse(false);
+    }
+
+    /**
+     * A Responses call passed to a vendor that speaks the API (OpenAI's own tools, reasoning items
+     * and its stored conversations included), through the pipeline like any call; the answer kept
+     * for GET as it came, its conversation left with the vendor, which keeps it.
+     */
+    private void untranslated(ServerRequest req, ServerResponse res, GatewayCallContext context,
+                         Telemetry.Observation observation, Principal caller, ObjectNode body, boolean store)
+            throws GatewayException {
+        EndpointRequest request = new EndpointRequest(dev.sluice.api.ModelRequest.Operation.RESPONSES, body, List.of());
+        context.attribute(SpendFilter.CALL_TYPE, "responses");
+        ModelResult result = gateway.call(request, context);
+        switch (result) {
+            case ModelResponse answer -> {
+                if (store && answer.body().path("id").isTextual()) {
+                    stored.keep(caller.subject(), answer.body(), null);
+                }
+                ModelRoutes.addHeaders(res, context);
+                responses.send(res, answer.body());
+                FinishedCalls.finish(observation, context, "responses", request, 200, null, -1);
+            }
+            case ByteStream events -> {
+                ObjectNode[] completed = new ObjectNode[1];
+                EventLines lines = new EventLines(json, event -> {
+                    if (event.path("type").asText().equals("response.completed") && event.get("response") instanceof
+                            ObjectNode response) {
+                        completed[0] = response;
+                    }
+                });
+                ModelRoutes.addHeaders(res, context);
+                res.header(HeaderNames.CONTENT_TYPE, events.contentType());
+                res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+                res.header("x-accel-buffering", "no");
+                long firstAt = System.nanoTime();
+                try (events; java.io.InputStream in = events.body(); OutputStream out = res.outputStream()) {
+                    byte[] buffer = new byte[8192];
+                    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                        out.write(buffer, 0, read);
+                        out.flush();
+                        lines.accept(buffer, 0, read);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // the caller or the upstream went away; what arrived is what is charged
+                }
+                lines.end();
+                if (store && completed[0] != null) {
+                    stored.keep(caller.subject(), completed[0], null);
+                }
+                FinishedCalls.finish(observation, context, "responses", request, 200, null, firstAt);
+            }
+            case ChunkStream stream -> {
+                stream.close();
+                throw ErrorResponses.internal(new IllegalStateException("a native Responses call answered in chunks"));
             }
         }
     }

@@ -22,7 +22,7 @@ public record EndpointRequest(Operation operation, ObjectNode body, List<Upload>
     private static final Set<Operation> SERVED = Set.of(Operation.IMAGE_GENERATION, Operation.IMAGE_EDIT,
             Operation.IMAGE_VARIATION, Operation.AUDIO_TRANSCRIPTION, Operation.AUDIO_TRANSLATION, Operation.AUDIO_SPEECH,
             Operation.MODERATION,
-            Operation.RERANK);
+            Operation.RERANK, Operation.RESPONSES);
 
     /** Validates the request. @throws GatewayException 400 naming what is missing */
     public EndpointRequest {
@@ -39,9 +39,10 @@ public record EndpointRequest(Operation operation, ObjectNode body, List<Upload>
         return new EndpointRequest(operation, body, files);
     }
 
+    /** @return whether a native Responses API call asks for its events streamed; the others answer whole */
     @Override
     public boolean stream() {
-        return false;
+        return operation == Operation.RESPONSES && body.path("stream").asBoolean(false);
     }
 
     /** @return the uploaded file of that form field, if the caller sent one */

@@ -98,6 +98,11 @@ public sealed interface ModelRequest permits ChatRequest, CompletionRequest, Emb
         /** {@code /moderations}; since 1.3.0 */
         MODERATION,
         /** {@code /rerank}, in Cohere's shape; since 1.3.0 */
-        RERANK
+        RERANK,
+        /**
+         * {@code /responses}, OpenAI's Responses API spoken natively by the vendor (the gateway
+         * translates it onto chat for the others, see {@link ProviderAdapter#serves}); since 1.3.0
+         */
+        RESPONSES
     }
 }

@@ -85,6 +85,23 @@ public interface ProviderAdapter extends ExtensionPoint {
         throw unsupported(request.operation().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), context);
     }
 
+    /**
+     * Whether the adapter speaks an operation natively that the gateway can also serve by
+     * translation: {@link ModelRequest.Operation#RESPONSES}, OpenAI's Responses API, which the
+     * gateway otherwise translates onto chat. When every deployment of a model group answers true,
+     * Responses calls reach {@link #serve} as they were sent (OpenAI's own tools, reasoning items
+     * and stored conversations included), answered as OpenAI's {@code response} object, or as a
+     * {@link ByteStream} of its server-sent events when {@code stream} is true.
+     *
+     * @param operation  the operation
+     * @param deployment a deployment the adapter serves
+     * @return whether {@link #serve} takes it for this deployment; false by default
+     * @since 1.3.0
+     */
+    default boolean serves(ModelRequest.Operation operation, Deployment deployment) {
+        return false;
+    }
+
     /** @return the models the upstream offers, as its own {@code /models} lists them */
     default List<ModelCard> listModels(ProviderContext context) {
         throw unsupported("model listing", context);

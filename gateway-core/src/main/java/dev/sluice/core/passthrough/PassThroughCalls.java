@@ -10,6 +10,7 @@ import dev.sluice.core.config.PassThroughEndpoint;
 import dev.sluice.core.keys.VirtualKeys;
 import dev.sluice.core.pipeline.GatewayCallContext;
 import dev.sluice.core.spend.PriceBook;
+import dev.sluice.core.spend.ReportedUsage;
 import dev.sluice.core.spend.SpendLedger;
 import dev.sluice.core.spend.SpendRecord;
 import java.math.BigDecimal;
@@ -96,7 +97,7 @@ public final class PassThroughCalls {
          * @param status   {@code success} or {@code failure}
          * @return the call's cost
          */
-        public synchronized BigDecimal finish(PassThroughEndpoint endpoint, String path, PassThroughUsage usage,
+        public synchronized BigDecimal finish(PassThroughEndpoint endpoint, String path, ReportedUsage usage,
                                               String status) {
             if (finished) {
                 return BigDecimal.ZERO;

@@ -9,8 +9,7 @@ import dev.sluice.api.ModelResult;
 
 /**
  * Runs the rest of the chain and acts when the call is over: at once for a whole response, on
- * close for a stream (which is when its usage and cost are known), at once for bytes (priced from
- * the request), or on failure.
+ * close for a stream or bytes (which is when their usage and cost are known), or on failure.
  */
 public final class CallEnd {
 
@@ -37,9 +36,30 @@ public final class CallEnd {
                 yield response;
             }
             case ChunkStream stream -> onClose(stream, onEnd);
-            case ByteStream bytes -> { // priced from the request when it was answered
-                onEnd.run();
-                yield bytes;
+            case ByteStream bytes -> onClose(bytes, onEnd); // a Responses stream's usage is known at its end
+        };
+    }
+
+    /** @return the bytes, running {@code then} once they have been closed */
+    public static ByteStream onClose(ByteStream bytes, Runnable then) {
+        return new ByteStream() {
+            @Override
+            public String contentType() {
+                return bytes.contentType();
+            }
+
+            @Override
+            public java.io.InputStream body() {
+                return bytes.body();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    bytes.close();
+                } finally {
+                    then.run();
+                }
             }
         };
     }

@@ -51,6 +51,11 @@ final class TrackedAdapter implements ProviderAdapter {
     }
 
     @Override
+    public boolean serves(dev.sluice.api.ModelRequest.Operation operation, Deployment deployment) {
+        return adapter.serves(operation, deployment);
+    }
+
+    @Override
     public Set<String> chatParams(Deployment deployment) {
         return adapter.chatParams(deployment);
     }

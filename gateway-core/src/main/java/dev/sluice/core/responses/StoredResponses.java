@@ -27,7 +27,8 @@ public final class StoredResponses {
      * A stored response.
      *
      * @param response     the {@code response} object as answered
-     * @param conversation the chat messages up to and including its answer
+     * @param conversation the chat messages up to and including its answer; null for a response
+     *                     its vendor made itself, which keeps the conversation
      */
     public record Stored(ObjectNode response, ArrayNode conversation) {
     }
@@ -55,7 +56,7 @@ public final class StoredResponses {
      *
      * @param caller       the caller's subject
      * @param response     the {@code response} object
-     * @param conversation the chat messages up to and including its answer
+     * @param conversation the chat messages up to and including its answer; null when the vendor keeps it
      */
     public void keep(String caller, ObjectNode response, ArrayNode conversation) {
         try {
@@ -85,7 +86,7 @@ public final class StoredResponses {
                 .map((rs, ctx) -> {
                     try {
                         return new Stored((ObjectNode) json.readTree(rs.getString(1)),
-                                (ArrayNode) json.readTree(rs.getString(2)));
+                                json.readTree(rs.getString(2)) instanceof ArrayNode conversation ? conversation : null);
                     } catch (JsonProcessingException e) {
                         throw new IllegalStateException("stored response " + id + " is not JSON", e);
                     }

@@ -91,6 +91,13 @@ public final class SpendFilter implements GatewayFilter {
             throw e;
         }
         return switch (result) {
+            case ModelResponse response when request instanceof EndpointRequest endpoint
+                    && endpoint.operation() == ModelRequest.Operation.RESPONSES -> {
+                ReportedUsage reported = new ReportedUsage("openai"); // a native Responses API answer
+                reported.answer(response.body());
+                ledger.record(record(request, context, "success", reported.usage().orElse(Usage.ZERO)));
+                yield response;
+            }
             case ModelResponse response when request instanceof EndpointRequest endpoint -> {
                 Usage usage = EndpointPricing.usage(response.body());
                 Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
@@ -103,6 +110,8 @@ public final class SpendFilter implements GatewayFilter {
                 yield response;
             }
             case ChunkStream stream -> new MeteredStream(stream, request, context);
+            case ByteStream bytes when request instanceof EndpointRequest endpoint
+                    && endpoint.operation() == ModelRequest.Operation.RESPONSES -> new MeteredEvents(bytes, request, context);
             case ByteStream bytes -> { // speech: priced by the request's characters once it is answered
                 Optional<Deployment> deployment = context.attribute(Router.DEPLOYMENT);
                 BigDecimal cost = request instanceof EndpointRequest endpoint ? deployment.map(d ->
@@ -209,4 +218,71 @@ public final class SpendFilter implements GatewayFilter {
             ledger.record(record(request, context, status, charged));
         }
     }
+
+    /**
+     * A native Responses API stream, its events passed on as they come while the usage of its
+     * {@code response.completed} event is read; recorded when the caller closes it (cut before
+     * that event: recorded as interrupted, without usage).
+     */
+    private final class MeteredEvents implements ByteStream {
+        private final ByteStream bytes;
+        private final ModelRequest request;
+        private final CallContext context;
+        private final ReportedUsage reported = new ReportedUsage("openai");
+        private final EventLines lines = new EventLines(EVENTS_JSON, reported::answer);
+        private final java.io.InputStream body;
+        private boolean recorded;
+
+        MeteredEvents(ByteStream bytes, ModelRequest request, CallContext context) {
+            this.bytes = bytes;
+            this.request = request;
+            this.context = context;
+            this.body = new java.io.FilterInputStream(bytes.body()) {
+                @Override
+                public int read() throws java.io.IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+                    int read = super.read(buffer, offset, length);
+                    if (read > 0) {
+                        lines.accept(buffer, offset, read);
+                    }
+                    return read;
+                }
+            };
+        }
+
+        @Override
+        public String contentType() {
+            return bytes.contentType();
+        }
+
+        @Override
+        public java.io.InputStream body() {
+            return body;
+        }
+
+        @Override
+        public void close() {
+            try {
+                bytes.close();
+            } finally {
+                synchronized (this) {
+                    if (!recorded) {
+                        recorded = true;
+                        lines.end();
+                        Optional<Usage> usage = reported.usage();
+                        ledger.record(record(request, context, usage.isPresent() ? "success" : "interrupted",
+                                usage.orElse(Usage.ZERO)));
+                    }
+                }
+            }
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper EVENTS_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 }

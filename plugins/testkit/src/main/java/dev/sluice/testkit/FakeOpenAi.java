@@ -123,6 +123,9 @@ public final class FakeOpenAi extends FakeUpstream {
         if (path.endsWith("/images/generations")) {
             sendJson(exchange, 200, JSON.writeValueAsString(images(body.path("model").asText(), body.path("n").asInt(1))));
             return;
+        } else if (path.endsWith("/responses")) {
+            responses(body, exchange);
+            return;
         } else if (path.endsWith("/audio/speech")) {
             speech(body, exchange);
             return;
@@ -196,6 +199,50 @@ public final class FakeOpenAi extends FakeUpstream {
         } else {
             sendJson(exchange, 404, error("Invalid URL (POST " + path + ")", null));
         }
+    }
+
+    /**
+     * {@code /responses}, OpenAI's Responses API: a {@code response} object with one message of the
+     * reply, or with {@code stream} its events from {@code response.created} to
+     * {@code response.completed}, each with its {@code sequence_number}, as OpenAI's reference shows.
+     */
+    private void responses(JsonNode request, HttpExchange exchange) throws IOException {
+        ObjectNode response = JSON.createObjectNode().put("id", "resp_fake" + System.nanoTime()).put("object", "response")
+                .put("created_at", 1_741_476_542L).put("status", "completed").put("model", request.path("model").asText());
+        response.set("previous_response_id", request.has("previous_response_id") ? request.get("previous_response_id")
+                : JSON.nullNode());
+        ObjectNode message = response.putArray("output").addObject().put("type", "message").put("id", "msg_fake")
+                .put("status", "completed").put("role", "assistant");
+        message.putArray("content").addObject().put("type", "output_text").put("text", reply).putArray("annotations");
+        ObjectNode usage = response.putObject("usage").put("input_tokens", promptTokens)
+                .put("output_tokens", words().size()).put("total_tokens", promptTokens + words().size());
+        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        if (!request.path("stream").asBoolean(false)) {
+            sendJson(exchange, 200, JSON.writeValueAsString(response));
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (var out = exchange.getResponseBody()) {
+            int sequence = 0;
+            ObjectNode created = response.deepCopy().put("status", "in_progress");
+            created.putArray("output");
+            created.putNull("usage");
+            event(out, "response.created", JSON.createObjectNode().put("sequence_number", sequence++).set("response", created));
+            for (String word : words()) {
+                event(out, "response.output_text.delta", JSON.createObjectNode().put("sequence_number", sequence++)
+                        .put("item_id", "msg_fake").put("output_index", 0).put("content_index", 0).put("delta", word + " "));
+            }
+            event(out, "response.completed", JSON.createObjectNode().put("sequence_number", sequence).set("response", response));
+        }
+    }
+
+    private static void event(java.io.OutputStream out, String type, ObjectNode data) throws IOException {
+        data.put("type", type);
+        out.write(("event: " + type + "\ndata: " + JSON.writeValueAsString(data) + "\n\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** {@code /audio/speech}: MP3 bytes (a frame header and the input, enough to tell them apart), chunked. */

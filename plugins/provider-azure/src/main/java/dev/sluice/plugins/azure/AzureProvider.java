@@ -93,11 +93,25 @@ public final class AzureProvider implements ProviderAdapter {
         return send("/embeddings", request, context);
     }
 
-    /** Images, audio and moderation at the deployment's paths; Azure OpenAI has no rerank. */
+    /** Azure OpenAI speaks the Responses API (model: the deployment's name). */
+    @Override
+    public boolean serves(ModelRequest.Operation operation, Deployment deployment) {
+        return operation == ModelRequest.Operation.RESPONSES;
+    }
+
+    /**
+     * Images, audio and moderation at the deployment's paths; the Responses API at
+     * {@code /openai/v1/responses} (api_version v1) or {@code /openai/responses?api-version=};
+     * Azure OpenAI has no rerank.
+     */
     @Override
     public ModelResult serve(EndpointRequest request, ProviderContext context) {
         if (request.operation() == ModelRequest.Operation.RERANK) {
             throw ProviderAdapter.unsupported("rerank", context);
+        }
+        if (request.operation() == ModelRequest.Operation.RESPONSES) {
+            return OpenAiWire.serve(responsesEndpoint(context.deployment()), headers(context), request, PLUGIN_PARAMS,
+                    context);
         }
         return OpenAiWire.serve(endpoint(context.deployment(), OpenAiWire.path(request.operation())), headers(context),
                 request, PLUGIN_PARAMS, context);
@@ -131,6 +145,17 @@ public final class AzureProvider implements ProviderAdapter {
         }
         return URI.create(base + "/openai/deployments/" + URLEncoder.encode(deployment.providerModel(),
                 StandardCharsets.UTF_8) + path + "?api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
+    }
+
+    static URI responsesEndpoint(Deployment deployment) {
+        String version = deployment.apiVersion().orElse(DEFAULT_API_VERSION);
+        if (version.equals("v1") || version.equals("latest") || version.equals("preview")) {
+            return endpoint(deployment, "/responses");
+        }
+        String base = base(deployment).orElseThrow(() -> GatewayException.badRequest(
+                "Deployment '" + deployment.id() + "' has no api_base.", "model"))
+                .replaceAll("/+$", "").replaceAll("/openai(/v1)?$", "");
+        return URI.create(base + "/openai/responses?api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
     }
 
     private static Optional<String> base(Deployment deployment) {

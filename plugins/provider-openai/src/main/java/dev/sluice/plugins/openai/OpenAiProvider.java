@@ -87,6 +87,12 @@ public final class OpenAiProvider implements ProviderAdapter {
         return call("/embeddings", request, context);
     }
 
+    /** OpenAI's own API speaks the Responses API; other OpenAI-compatible servers get it translated onto chat. */
+    @Override
+    public boolean serves(ModelRequest.Operation operation, Deployment deployment) {
+        return operation == ModelRequest.Operation.RESPONSES && deployment.provider().equals("openai");
+    }
+
     /** Images, audio (speech streamed), moderation, and rerank as OpenAI-compatible servers (vLLM and others) serve it. */
     @Override
     public ModelResult serve(EndpointRequest request, ProviderContext context) {

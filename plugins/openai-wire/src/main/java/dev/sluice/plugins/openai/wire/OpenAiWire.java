@@ -74,6 +74,7 @@ public final class OpenAiWire {
             case AUDIO_SPEECH -> "/audio/speech";
             case MODERATION -> "/moderations";
             case RERANK -> "/rerank";
+            case RESPONSES -> "/responses";
             default -> throw new IllegalArgumentException(operation + " is not an endpoint request");
         };
     }
@@ -93,10 +94,12 @@ public final class OpenAiWire {
         fields.remove("drop_params");
         gatewayParams.forEach(fields::remove);
         UpstreamRequest call;
-        if (request.operation() == ModelRequest.Operation.AUDIO_SPEECH) {
-            UpstreamStream audio = VendorCalls.opened(context.transport().stream(UpstreamRequest.postJson(uri, headers,
+        if (request.operation() == ModelRequest.Operation.AUDIO_SPEECH || request.stream()) {
+            // speech's audio, or a native Responses call's events: passed on as the upstream sends them
+            UpstreamStream bytes = VendorCalls.opened(context.transport().stream(UpstreamRequest.postJson(uri, headers,
                     VendorCalls.bytes(fields, context.json()), deployment.streamTimeout())), deployment, errors(context));
-            return ByteStream.of(audio.header("content-type").orElse("audio/mpeg"), audio);
+            return ByteStream.of(bytes.header("content-type").orElse(request.stream() ? "text/event-stream"
+                    : "audio/mpeg"), bytes);
         }
         if (request.files().isEmpty()) {
             call = UpstreamRequest.postJson(uri, headers, VendorCalls.bytes(fields, context.json()), deployment.timeout());

@@ -1,4 +1,4 @@
-package dev.sluice.core.passthrough;
+package dev.sluice.core.spend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Usage;
@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a vendor reported of a pass-through call, read from its own format: the model, and the
+ * What a vendor reported of a call made in its own format (a pass-through call, a native
+ * Responses API call), read from that format: the model, and the
  * tokens used, from a whole answer or from each event of a stream (usage arrives in the last
  * events; for Anthropic, input tokens at the start and output tokens at the end). OpenAI (chat,
  * completions, embeddings, Responses), Anthropic (Messages), Gemini ({@code usageMetadata}) and
  * Cohere ({@code billed_units}) are read; anything else is charged its route's cost per request.
  */
-public final class PassThroughUsage {
+public final class ReportedUsage {
 
     private static final Pattern GEMINI_MODEL = Pattern.compile("/models/([^/:]+)");
 
@@ -27,7 +28,7 @@ public final class PassThroughUsage {
     private boolean reported;
 
     /** @param vendor {@code openai}, {@code anthropic}, {@code gemini} or {@code cohere} */
-    public PassThroughUsage(String vendor) {
+    public ReportedUsage(String vendor) {
         this.vendor = vendor;
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.core.passthrough;
+package dev.sluice.core.spend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.api.Usage;
 import org.junit.jupiter.api.Test;
 
-class PassThroughUsageTest {
+class ReportedUsageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static void feed(PassThroughUsage usage, String... events) throws Exception {
+    private static void feed(ReportedUsage usage, String... events) throws Exception {
         for (String event : events) {
             usage.answer(JSON.readTree(event));
         }
@@ -19,7 +19,7 @@ class PassThroughUsageTest {
 
     @Test
     void anthropicsStreamGivesInputAtTheStartAndOutputAtTheEnd() throws Exception {
-        PassThroughUsage usage = new PassThroughUsage("anthropic");
+        ReportedUsage usage = new ReportedUsage("anthropic");
         feed(usage, """
                 {"type":"message_start","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":20,
                  "cache_read_input_tokens":100,"cache_creation_input_tokens":5,"output_tokens":1}}}""",
@@ -31,26 +31,26 @@ class PassThroughUsageTest {
 
     @Test
     void openAisChatAndResponsesShapesAndGeminisAndCoheresAreRead() throws Exception {
-        PassThroughUsage chat = new PassThroughUsage("openai");
+        ReportedUsage chat = new ReportedUsage("openai");
         feed(chat, "{\"model\":\"gpt-4o\",\"choices\":[]}", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":9,"
                 + "\"completion_tokens\":3,\"prompt_tokens_details\":{\"cached_tokens\":4}}}");
         assertEquals(new Usage(9, 3, 4, 0), chat.usage().orElseThrow());
-        PassThroughUsage responses = new PassThroughUsage("openai");
+        ReportedUsage responses = new ReportedUsage("openai");
         feed(responses, "{\"type\":\"response.completed\",\"response\":{\"model\":\"gpt-5\",\"usage\":{\"input_tokens\":7,"
                 + "\"output_tokens\":11,\"output_tokens_details\":{\"reasoning_tokens\":6}}}}");
         assertEquals("gpt-5", responses.model().orElseThrow());
         assertEquals(new Usage(7, 11, 0, 6), responses.usage().orElseThrow());
 
-        PassThroughUsage gemini = new PassThroughUsage("gemini");
+        ReportedUsage gemini = new ReportedUsage("gemini");
         gemini.request(null, "/v1beta/models/gemini-2.5-flash:streamGenerateContent");
         feed(gemini, "{\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":5,\"thoughtsTokenCount\":2}}");
         assertEquals("gemini-2.5-flash", gemini.model().orElseThrow());
         assertEquals(new Usage(12, 7, 0, 2), gemini.usage().orElseThrow());
 
-        PassThroughUsage cohere = new PassThroughUsage("cohere");
+        ReportedUsage cohere = new ReportedUsage("cohere");
         cohere.request(JSON.readTree("{\"model\":\"command-r\"}"), "/v2/chat");
         feed(cohere, "{\"usage\":{\"billed_units\":{\"input_tokens\":8,\"output_tokens\":2}}}");
         assertEquals(new Usage(8, 2, 0, 0), cohere.usage().orElseThrow());
-        assertTrue(new PassThroughUsage("").usage().isEmpty(), "an unknown service reports nothing");
+        assertTrue(new ReportedUsage("").usage().isEmpty(), "an unknown service reports nothing");
     }
 }
