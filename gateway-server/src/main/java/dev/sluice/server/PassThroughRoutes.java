@@ -39,7 +39,7 @@ import java.util.Set;
 /**
  * Routes forwarded untranslated (LiteLLM's pass-through endpoints): {@code /openai},
  * {@code /openai_passthrough}, {@code /anthropic}, {@code /gemini}, {@code /cohere} to the
- * vendor's API with the gateway's provider key, and {@code general_settings.pass_through_endpoints}.
+ * vendor's API with the gateway's provider key, {@code /bedrock} signed by the Bedrock plugin, and {@code general_settings.pass_through_endpoints}.
  * The caller presents a key of the gateway (in any header it accepts, or Gemini's {@code key}
  * parameter), never the vendor's; its budgets hold the call; the answer, streamed or whole, is
  * passed back byte for byte as it arrives, while the vendor's usage in it is read and priced
@@ -104,14 +104,37 @@ final class PassThroughRoutes {
             byte[] body = bodies.readRaw(req);
             usage.request(jsonOrNull(body), subpath);
             admission = gateway.passThrough().admit(context);
-            UpstreamStream answer = transport.stream(new UpstreamRequest(req.prologue().method().text(),
-                    target(req, endpoint, subpath), headers(req, endpoint), body, timeout));
+            UpstreamRequest upstream = new UpstreamRequest(req.prologue().method().text(), target(req, endpoint, subpath),
+                    headers(req, endpoint), body, timeout);
+            if (endpoint.signedBy().isPresent()) {
+                upstream = signed(endpoint, upstream);
+            }
+            UpstreamStream answer = transport.stream(upstream);
             relay(res, answer, usage);
             finish(admission, endpoint, subpath, usage, answer.status() < 400 ? "success" : "failure");
         } catch (GatewayException e) {
             finish(admission, endpoint, subpath, usage, "failure");
             errors.send(res, e);
         }
+    }
+
+    /** A route whose provider's plugin authorizes each request (Bedrock's SigV4), with the environment's credentials. */
+    private UpstreamRequest signed(PassThroughEndpoint endpoint, UpstreamRequest request) {
+        String provider = endpoint.signedBy().get();
+        dev.sluice.api.ProviderAdapter adapter = gateway.catalog().adapterFor(provider).orElseThrow(() ->
+                GatewayException.of(ErrorKind.NOT_FOUND, "This gateway does not pass " + endpoint.path() + " through: "
+                        + "no plugin serving '" + provider + "' is loaded."));
+        com.fasterxml.jackson.databind.node.ObjectNode settings = json.createObjectNode();
+        endpoint.signerSettings().forEach((name, value) -> {
+            if (!name.equals("api_key")) {
+                settings.put(name, value);
+            }
+        });
+        dev.sluice.api.Deployment deployment = new dev.sluice.api.Deployment(provider + "-pass-through",
+                endpoint.path(), provider, "pass-through", java.util.Optional.of(endpoint.target().toString()),
+                java.util.Optional.ofNullable(endpoint.signerSettings().get("api_key")).map(dev.sluice.api.Secret::new),
+                java.util.Optional.empty(), timeout, timeout, Map.of(), settings, json.createObjectNode());
+        return adapter.authorize(request, deployment);
     }
 
     private void finish(PassThroughCalls.Admission admission, PassThroughEndpoint endpoint, String subpath,

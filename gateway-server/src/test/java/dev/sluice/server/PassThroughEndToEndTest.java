@@ -143,6 +143,27 @@ class PassThroughEndToEndTest {
     }
 
     @Test
+    void bedrockIsSignedByItsPluginWithTheEnvironmentsCredentialsAndPriced() throws Exception {
+        try (dev.sluice.testkit.FakeBedrock bedrock = new dev.sluice.testkit.FakeBedrock();
+             RunningGateway aws = RunningGateway.start(java.nio.file.Files.createDirectories(dir.resolve("aws")),
+                     "general_settings: {master_key: " + MASTER_KEY + "}\n", RunningGateway.DIST_PLUGINS, Map.of(
+                             "AWS_ACCESS_KEY_ID", "AKIAPASSTHROUGH", "AWS_SECRET_ACCESS_KEY", "pass/through+secret",
+                             "AWS_REGION_NAME", "eu-west-1", "AWS_BEDROCK_RUNTIME_ENDPOINT", bedrock.baseUri().toString()))) {
+            bedrock.expectCredentials("AKIAPASSTHROUGH", "pass/through+secret");
+            HttpResponse<String> answer = aws.post("/bedrock/model/anthropic.claude-3-5-sonnet-20240620-v1:0/converse",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}]}",
+                    "Authorization", "Bearer " + MASTER_KEY, "Content-Type", "application/json");
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals("eu-west-1", bedrock.lastSignedRegion(), "SigV4 for the environment's region");
+            assertFalse(bedrock.takeRequest().headers().toString().contains("pass/through+secret"));
+            assertTrue(aws.server().gateway().spend().flush());
+            JsonNode log = json(aws.get("/spend/logs", "Authorization", "Bearer " + MASTER_KEY)).path(0);
+            assertEquals("bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", log.path("model").asText(), log.toString());
+            assertTrue(log.path("spend").decimalValue().signum() > 0, "priced from Converse's usage: " + log);
+        }
+    }
+
+    @Test
     void callersNeedAKeyAndAKeysSpentBudgetRefusesTheNextCall() {
         assertEquals(401, gateway.post("/openai/v1/models", "").statusCode());
         String key = json(gateway.postWithMasterKey("/key/generate", "{\"max_budget\": 0.0000001}")).path("key").asText();

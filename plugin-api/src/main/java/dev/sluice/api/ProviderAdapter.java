@@ -102,6 +102,22 @@ public interface ProviderAdapter extends ExtensionPoint {
         return false;
     }
 
+    /**
+     * Authorizes a request the gateway passes through untranslated to this provider's API
+     * (LiteLLM's pass-through routes), as the adapter authorizes its own calls: Bedrock's adapter
+     * signs it with SigV4. The gateway adds header keys itself; the default returns the request
+     * unchanged.
+     *
+     * @param request    the request as it will be sent, its body final
+     * @param deployment whose credentials to use (for a pass-through route, one built from the
+     *                   environment: no {@code api_key}, no {@code litellm_params})
+     * @return the request to send
+     * @since 1.3.0
+     */
+    default UpstreamRequest authorize(UpstreamRequest request, Deployment deployment) {
+        return request;
+    }
+
     /** @return the models the upstream offers, as its own {@code /models} lists them */
     default List<ModelCard> listModels(ProviderContext context) {
         throw unsupported("model listing", context);

@@ -27,11 +27,16 @@ import java.util.Optional;
  * @param vendor         the vendor whose answers carry usage the gateway reads and prices
  *                       ({@code openai}, {@code anthropic}, {@code gemini}, {@code cohere}), if any
  * @param missingKey     the environment variable to set when the vendor's key is not configured
+ * @param signedBy       the provider whose plugin authorizes each request ({@code bedrock}: SigV4),
+ *                       with {@code signerSettings} as its deployment's {@code litellm_params}
+ * @param signerSettings the settings the signing plugin reads as {@code litellm_params} (e.g.
+ *                       {@code aws_region_name}, the AWS credentials), {@code api_key} as the key
  */
 public record PassThroughEndpoint(String path, URI target, Map<String, String> headers,
                                   Optional<String> keyParameter, List<String> forwarded,
                                   boolean includeSubpath, boolean auth, BigDecimal costPerRequest,
-                                  Optional<String> vendor, Optional<String> missingKey) {
+                                  Optional<String> vendor, Optional<String> missingKey, Optional<String> signedBy,
+                                  Map<String, String> signerSettings) {
 
     /** Copies the collections. */
     public PassThroughEndpoint {
@@ -40,6 +45,7 @@ public record PassThroughEndpoint(String path, URI target, Map<String, String> h
         headers = Map.copyOf(headers);
         forwarded = List.copyOf(forwarded);
         Objects.requireNonNull(costPerRequest, "costPerRequest");
+        signerSettings = Map.copyOf(signerSettings);
     }
 
     /** Never shows the headers' values: they hold provider keys. */

@@ -39,6 +39,7 @@ final class PassThroughReader {
         endpoints.add(vendor("/cohere", base(env, "COHERE_API_BASE", "https://api.cohere.com"), "cohere",
                 variable(env, "COHERE_API_KEY").map(key -> Map.of("Authorization", "Bearer " + key)), Optional.empty(),
                 "COHERE_API_KEY"));
+        endpoints.add(bedrock(env));
         ConfigNode configured = general.get("pass_through_endpoints");
         int index = 0;
         for (ConfigNode entry : configured.list()) {
@@ -52,7 +53,27 @@ final class PassThroughReader {
                                               Optional<String> keyParameter, String variable) {
         return new PassThroughEndpoint(prefix, base, credentials.orElse(Map.of()), keyParameter, VENDOR_HEADERS, true,
                 true, BigDecimal.ZERO, Optional.of(vendor),
-                credentials.isPresent() ? Optional.empty() : Optional.of(variable));
+                credentials.isPresent() ? Optional.empty() : Optional.of(variable), Optional.empty(), Map.of());
+    }
+
+    /**
+     * {@code /bedrock}: to the Bedrock runtime of {@code AWS_REGION_NAME} (else {@code AWS_REGION},
+     * {@code AWS_DEFAULT_REGION}, us-east-1) or {@code AWS_BEDROCK_RUNTIME_ENDPOINT}, each request
+     * signed by the Bedrock plugin with the environment's AWS credentials or Bedrock API key.
+     */
+    private static PassThroughEndpoint bedrock(Map<String, String> env) {
+        String region = variable(env, "AWS_REGION_NAME").or(() -> variable(env, "AWS_REGION"))
+                .or(() -> variable(env, "AWS_DEFAULT_REGION")).orElse("us-east-1");
+        URI base = base(env, "AWS_BEDROCK_RUNTIME_ENDPOINT", "https://bedrock-runtime." + region + ".amazonaws.com");
+        Map<String, String> settings = new HashMap<>(Map.of("aws_region_name", region));
+        variable(env, "AWS_ACCESS_KEY_ID").ifPresent(value -> settings.put("aws_access_key_id", value));
+        variable(env, "AWS_SECRET_ACCESS_KEY").ifPresent(value -> settings.put("aws_secret_access_key", value));
+        variable(env, "AWS_SESSION_TOKEN").ifPresent(value -> settings.put("aws_session_token", value));
+        variable(env, "AWS_BEARER_TOKEN_BEDROCK").ifPresent(value -> settings.put("api_key", value));
+        boolean credentials = settings.containsKey("aws_access_key_id") || settings.containsKey("api_key");
+        return new PassThroughEndpoint("/bedrock", base, Map.of(), Optional.empty(),
+                List.of("content-type", "accept"), true, true, BigDecimal.ZERO, Optional.of("bedrock"),
+                credentials ? Optional.empty() : Optional.of("AWS_ACCESS_KEY_ID"), Optional.of("bedrock"), settings);
     }
 
     private static final java.util.regex.Pattern VARIABLE =
@@ -102,7 +123,7 @@ final class PassThroughReader {
         BigDecimal cost = entry.get("cost_per_request").nonNegative().map(BigDecimal::valueOf).orElse(BigDecimal.ZERO);
         return new PassThroughEndpoint(path.replaceAll("/+$", ""), uri, headers, Optional.empty(), forwarded,
                 entry.get("include_subpath").bool().orElse(false), entry.get("auth").bool().orElse(true), cost,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
     }
 
     private static Optional<String> variable(Map<String, String> env, String name) {

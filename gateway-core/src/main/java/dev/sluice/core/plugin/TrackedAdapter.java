@@ -56,6 +56,11 @@ final class TrackedAdapter implements ProviderAdapter {
     }
 
     @Override
+    public dev.sluice.api.UpstreamRequest authorize(dev.sluice.api.UpstreamRequest request, Deployment deployment) {
+        return adapter.authorize(request, deployment);
+    }
+
+    @Override
     public Set<String> chatParams(Deployment deployment) {
         return adapter.chatParams(deployment);
     }

@@ -49,6 +49,11 @@ public final class ModelCatalog {
         this.current = new CatalogSnapshot(modelList, this.adapters, this.aliases, facts, Map.of());
     }
 
+    /** @return the loaded plugin's adapter of a provider prefix, if one is loaded */
+    public Optional<ProviderAdapter> adapterFor(String provider) {
+        return adapters.stream().filter(adapter -> adapter.providers().contains(provider)).findFirst();
+    }
+
     /** @return what the price book knows of the deployments' models */
     public DeploymentFacts facts() {
         return facts;

@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
  * Responses API call), read from that format: the model, and the
  * tokens used, from a whole answer or from each event of a stream (usage arrives in the last
  * events; for Anthropic, input tokens at the start and output tokens at the end). OpenAI (chat,
- * completions, embeddings, Responses), Anthropic (Messages), Gemini ({@code usageMetadata}) and
- * Cohere ({@code billed_units}) are read; anything else is charged its route's cost per request.
+ * completions, embeddings, Responses), Anthropic (Messages), Gemini ({@code usageMetadata}),
+ * Cohere ({@code billed_units}) and Bedrock (Converse's {@code usage}, the model from the path) are
+ * read; anything else is charged its route's cost per request.
  */
 public final class ReportedUsage {
 
     private static final Pattern GEMINI_MODEL = Pattern.compile("/models/([^/:]+)");
+    private static final Pattern BEDROCK_MODEL = Pattern.compile("/model/([^/]+)/");
 
     private final String vendor;
     private String model;
@@ -41,6 +43,10 @@ public final class ReportedUsage {
         if (model == null && vendor.equals("gemini") && gemini.find()) {
             model = gemini.group(1);
         }
+        Matcher bedrock = BEDROCK_MODEL.matcher(path);
+        if (model == null && vendor.equals("bedrock") && bedrock.find()) {
+            model = java.net.URLDecoder.decode(bedrock.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** Reads a whole answer, or one event of a streamed one. */
@@ -50,6 +56,7 @@ public final class ReportedUsage {
             case "anthropic" -> anthropic(data);
             case "gemini" -> gemini(data);
             case "cohere" -> cohere(data);
+            case "bedrock" -> bedrock(data);
             default -> {
                 // nothing to read
             }
@@ -123,6 +130,18 @@ public final class ReportedUsage {
             reported = true;
             input = billed.path("input_tokens").asLong(0);
             output = billed.path("output_tokens").asLong(0);
+        }
+    }
+
+    /** Converse's {@code usage} (its event stream is binary and passes unread). */
+    private void bedrock(JsonNode data) {
+        JsonNode usage = data.path("usage");
+        if (usage.has("inputTokens")) {
+            reported = true;
+            cached = usage.path("cacheReadInputTokens").asLong(0);
+            cacheWrite = usage.path("cacheWriteInputTokens").asLong(0);
+            input = usage.path("inputTokens").asLong(0) + cached + cacheWrite;
+            output = usage.path("outputTokens").asLong(0);
         }
     }
 

@@ -42,6 +42,12 @@ final class AwsSigning {
 
     /** @return the headers that authenticate this request, with the given ones */
     static Map<String, String> sign(Deployment deployment, URI uri, Map<String, String> headers, byte[] body) {
+        return sign(deployment, "POST", uri, headers, body);
+    }
+
+    /** As {@link #sign(Deployment, URI, Map, byte[])}, for a request of any method. */
+    static Map<String, String> sign(Deployment deployment, String method, URI uri, Map<String, String> headers,
+                                    byte[] body) {
         Map<String, String> signed = new HashMap<>(headers);
         Optional<String> apiKey = deployment.apiKey().map(key -> key.value()).or(() -> env("AWS_BEARER_TOKEN_BEDROCK"));
         if (apiKey.isPresent()) {
@@ -56,7 +62,7 @@ final class AwsSigning {
         AwsCredentialsIdentity identity = sessionToken.<AwsCredentialsIdentity>map(token ->
                 AwsSessionCredentialsIdentity.create(accessKey, secretKey, token))
                 .orElseGet(() -> AwsCredentialsIdentity.create(accessKey, secretKey));
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(request::putHeader);
         SignedRequest result = SIGNER.sign(sign -> sign.identity(identity).request(request.build())
                 .payload(ContentStreamProvider.fromByteArray(body))

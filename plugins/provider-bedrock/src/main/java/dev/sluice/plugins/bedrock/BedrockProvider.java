@@ -125,6 +125,13 @@ public final class BedrockProvider implements ProviderAdapter {
         return new ModelResponse(images);
     }
 
+    /** A request passed through to Bedrock untranslated (LiteLLM's /bedrock route), signed as every call is. */
+    @Override
+    public UpstreamRequest authorize(UpstreamRequest request, Deployment deployment) {
+        return new UpstreamRequest(request.method(), request.uri(), AwsSigning.sign(deployment, request.method(),
+                request.uri(), request.headers(), request.body()), request.body(), request.timeout());
+    }
+
     private static byte[] bytes(ChatRequest request, ProviderContext context) {
         return VendorCalls.bytes(BedrockRequests.converse(request, context.deployment(), context.json()), context.json());
     }
