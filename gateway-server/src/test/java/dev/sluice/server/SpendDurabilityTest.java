@@ -133,7 +133,9 @@ class SpendDurabilityTest {
             try (Statement statement = connection.createStatement();
                  ResultSet row = statement.executeQuery("select spend from sluice_keys where key_alias is null "
                          + "and spend > 0")) {
-                assertTrue(row.next());
+                assertTrue(row.next(), () -> "no key has spend; " + answered.size() + " calls were answered before the "
+                        + "kill; the killed gateway's log:\n" + read(home.resolve("gateway-killed.log"))
+                        + "\nthe restarted gateway's log:\n" + read(home.resolve("gateway.log")));
                 keySpend = row.getBigDecimal(1);
             }
         }
