@@ -32,7 +32,8 @@ public final class MaxCost {
 
     /** @return the most the request can cost on any of the deployments */
     public static BigDecimal of(ModelRequest request, List<Deployment> deployments, PriceBook prices) {
-        if (request instanceof dev.sluice.api.EndpointRequest endpoint) {
+        if (request instanceof dev.sluice.api.EndpointRequest endpoint
+                && endpoint.operation() != ModelRequest.Operation.RESPONSES) { // native Responses: priced by tokens
             BigDecimal most = BigDecimal.ZERO;
             for (Deployment deployment : deployments) {
                 most = most.max(dev.sluice.core.spend.EndpointPricing.most(endpoint, deployment, prices));
@@ -49,11 +50,16 @@ public final class MaxCost {
             promptTokens = promptTokens >= 0 ? promptTokens : PromptSize.tokens(request);
             long promptBound = usesOpenAiTokenizer(deployment) ? promptTokens
                     : (long) Math.ceil(promptTokens * OTHER_TOKENIZER_MARGIN);
-            long outputBound = request.maxOutputTokens().orElse(outputLimit(deployment));
+            long outputBound = outputCap(request).orElse(outputLimit(deployment));
             BigDecimal cost = price.cost(new Usage(promptBound, outputBound, 0, 0));
             most = most.max(cost);
         }
         return most;
+    }
+
+    private static java.util.OptionalLong outputCap(ModelRequest request) {
+        JsonNode cap = request.body().get("max_output_tokens"); // the Responses API's name for it
+        return cap != null && cap.canConvertToLong() ? java.util.OptionalLong.of(cap.asLong()) : request.maxOutputTokens();
     }
 
     /** OpenAI's GPT and o-series models, wherever they are served from (OpenAI, Azure, a proxy). */

@@ -30,6 +30,10 @@ public final class PromptSize {
             JsonNode tools = chat.body().path("tools");
             return tokens + (tools.isMissingNode() || tools.isNull() ? 0 : Tokens.count(tools.toString()));
         }
+        if (request.operation() == ModelRequest.Operation.RESPONSES) {
+            JsonNode body = request.body();
+            return PRIMING + text(body.path("instructions")) + text(body.path("input")) + text(body.path("tools"));
+        }
         return text(request.body().path(request.operation() == ModelRequest.Operation.EMBEDDING ? "input" : "prompt"));
     }
 

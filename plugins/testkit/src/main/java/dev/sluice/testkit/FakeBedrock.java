@@ -12,9 +12,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -103,6 +108,24 @@ public final class FakeBedrock extends FakeUpstream {
             return;
         }
         JsonNode body = JSON.readTree(request.body());
+        if (path.group(2).equals("invoke") && body.has("query") && body.has("documents")) {
+            // Cohere Rerank / Amazon Rerank: documents scored by how many words of the query they share
+            Set<String> words = new HashSet<>(List.of(body.path("query").asText()
+                    .toLowerCase(Locale.ROOT).split("\\W+")));
+            List<ObjectNode> results = new ArrayList<>();
+            int index = 0;
+            for (JsonNode document : body.path("documents")) {
+                long shared = Arrays.stream(document.asText().toLowerCase(Locale.ROOT).split("\\W+"))
+                        .filter(words::contains).count();
+                results.add(JSON.createObjectNode().put("index", index++).put("relevance_score", shared / 10.0));
+            }
+            results.sort((a, b) -> Double.compare(b.path("relevance_score").asDouble(),
+                    a.path("relevance_score").asDouble()));
+            ObjectNode answer = JSON.createObjectNode().put("id", "rerank-fake");
+            results.stream().limit(body.path("top_n").asInt(results.size())).forEach(answer.putArray("results")::add);
+            sendJson(exchange, 200, JSON.writeValueAsString(answer));
+            return;
+        }
         if (path.group(2).equals("invoke") && body.path("taskType").asText().equals("TEXT_IMAGE")) {
             ObjectNode images = JSON.createObjectNode(); // Titan Image Generator's and Nova Canvas's answer
             for (int i = 0; i < body.path("imageGenerationConfig").path("numberOfImages").asInt(1); i++) {

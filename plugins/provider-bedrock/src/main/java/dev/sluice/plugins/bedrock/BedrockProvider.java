@@ -105,10 +105,14 @@ public final class BedrockProvider implements ProviderAdapter {
     public ModelResult serve(EndpointRequest request, ProviderContext context) {
         Deployment deployment = context.deployment();
         String model = modelId(deployment);
+        if (request.operation() == ModelRequest.Operation.RERANK && model.contains("rerank")) {
+            return rerank(request, context);
+        }
         if (request.operation() != ModelRequest.Operation.IMAGE_GENERATION
                 || !(model.contains("titan-image-generator") || model.contains("nova-canvas"))) {
             throw ProviderAdapter.unsupported(request.operation().name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', ' ') + " with this model (images: Amazon Titan Image Generator, Nova Canvas)", context);
+                    .replace('_', ' ') + " with this model (images: Amazon Titan Image Generator, Nova Canvas; "
+                    + "rerank: Cohere Rerank, Amazon Rerank)", context);
         }
         URI uri = endpoint(deployment, "/invoke");
         byte[] body = VendorCalls.bytes(BedrockRequests.textToImage(request, context.json()), context.json());
@@ -123,6 +127,37 @@ public final class BedrockProvider implements ProviderAdapter {
                     + answer.path("error").asText("the prompt may have been filtered") + ".");
         }
         return new ModelResponse(images);
+    }
+
+    /**
+     * Rerank with Cohere Rerank and Amazon Rerank on Bedrock ({@code invoke}): Cohere's request
+     * shape ({@code query}, {@code documents} as text, {@code top_n}; {@code api_version} 2 for
+     * Cohere's models), the answer in Cohere's shape with each document's text when asked.
+     */
+    private ModelResponse rerank(EndpointRequest request, ProviderContext context) {
+        Deployment deployment = context.deployment();
+        URI uri = endpoint(deployment, "/invoke");
+        byte[] body = VendorCalls.bytes(BedrockRequests.rerank(request, modelId(deployment), context.json()),
+                context.json());
+        JsonNode answer = VendorCalls.answer(context.transport().send(new UpstreamRequest("POST", uri,
+                AwsSigning.sign(deployment, uri, Map.of("Content-Type", "application/json"), body), body,
+                deployment.timeout())), deployment, context.json(), errors(context));
+        ObjectNode reranked = context.json().createObjectNode().put("id", answer.path("id").asText(context.callId()));
+        ArrayNode results = reranked.putArray("results");
+        JsonNode documents = request.body().path("documents");
+        boolean withDocuments = request.body().path("return_documents").asBoolean(false);
+        for (JsonNode result : answer.path("results")) {
+            int index = result.path("index").asInt();
+            ObjectNode item = results.addObject().put("index", index)
+                    .put("relevance_score", result.path("relevance_score").asDouble());
+            if (withDocuments) {
+                JsonNode document = documents.path(index);
+                item.putObject("document").put("text", document.isTextual() ? document.asText()
+                        : document.path("text").asText());
+            }
+        }
+        reranked.putObject("meta").putObject("billed_units").put("search_units", 1);
+        return new ModelResponse(reranked);
     }
 
     /** A request passed through to Bedrock untranslated (LiteLLM's /bedrock route), signed as every call is. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.Deployment;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.GatewayException;
 import java.util.Set;
 import dev.sluice.plugins.kit.DataUrls;
@@ -222,6 +223,26 @@ final class BedrockRequests {
         body.putObject("imageGenerationConfig").put("numberOfImages", Math.max(1, request.body().path("n").asInt(1)))
                 .put("width", width).put("height", height)
                 .put("quality", request.body().path("quality").asText("standard").equals("hd") ? "premium" : "standard");
+        return body;
+    }
+
+    /** @return the {@code invoke} body of Cohere Rerank and Amazon Rerank on Bedrock, from Cohere's request */
+    static ObjectNode rerank(EndpointRequest request, String model, ObjectMapper json) {
+        JsonNode query = request.body().path("query");
+        JsonNode documents = request.body().path("documents");
+        if (!query.isTextual() || !documents.isArray() || documents.isEmpty()) {
+            throw GatewayException.badRequest("query and documents are required: a text and a list of documents.",
+                    query.isTextual() ? "documents" : "query");
+        }
+        ObjectNode body = json.createObjectNode().put("query", query.asText());
+        ArrayNode texts = body.putArray("documents");
+        for (JsonNode document : documents) {
+            texts.add(document.isTextual() ? document.asText() : document.path("text").asText());
+        }
+        body.put("top_n", request.body().path("top_n").asInt(documents.size()));
+        if (model.startsWith("cohere.")) {
+            body.put("api_version", 2);
+        }
         return body;
     }
 }

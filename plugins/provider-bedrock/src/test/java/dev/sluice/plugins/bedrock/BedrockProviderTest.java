@@ -11,8 +11,10 @@ import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Deployment;
+import dev.sluice.api.EndpointRequest;
 import dev.sluice.api.ErrorKind;
 import dev.sluice.api.GatewayException;
+import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ProviderAdapter;
 import dev.sluice.api.ProviderContext;
@@ -117,6 +119,26 @@ class BedrockProviderTest extends HttpProviderAdapterContract {
         assertEquals("premium", body.path("imageGenerationConfig").path("quality").asText());
         assertEquals(400, assertThrows(dev.sluice.api.GatewayException.class, () -> adapter.serve(images,
                 signed(null))).status(), "a chat model makes no images");
+    }
+
+    @Test
+    void cohereRerankOnBedrockAnswersInCoheresShape() throws Exception {
+        upstream.expectCredentials("AKIATESTKEY", "test/secret+key");
+        ObjectNode extra = JSON.createObjectNode().put("aws_access_key_id", "AKIATESTKEY")
+                .put("aws_secret_access_key", "test/secret+key");
+        ProviderContext rerank = new ProviderContext(deployment(upstream.baseUri(), "cohere.rerank-v3-5:0", null, extra),
+                transport(), JSON, "call-rerank");
+        ModelResponse answer = (ModelResponse) adapter.serve(new EndpointRequest(
+                ModelRequest.Operation.RERANK, (ObjectNode) JSON.readTree("{\"model\": \"r\", "
+                + "\"query\": \"capital of France\", \"documents\": [\"Berlin\", {\"text\": \"Paris is the capital of "
+                + "France\"}], \"top_n\": 1, \"return_documents\": true}"), List.of()), rerank);
+        assertEquals(1, answer.body().path("results").size());
+        assertEquals(1, answer.body().path("results").path(0).path("index").asInt());
+        assertEquals("Paris is the capital of France", answer.body().path("results").path(0).path("document")
+                .path("text").asText());
+        JsonNode sent = JSON.readTree(upstream.takeRequest().body());
+        assertEquals(2, sent.path("api_version").asInt(), "Cohere's models on Bedrock take api_version 2");
+        assertEquals("Paris is the capital of France", sent.path("documents").path(1).asText(), "documents as text");
     }
 
     @Test
