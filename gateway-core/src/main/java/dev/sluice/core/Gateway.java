@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sluice.api.AuthStrategy;
 import dev.sluice.api.GatewayFilter;
+import dev.sluice.api.AlertChannel;
+import dev.sluice.api.CallLogger;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResult;
@@ -18,6 +20,9 @@ import dev.sluice.core.budget.RedisBudgets;
 import dev.sluice.core.budget.BudgetFilter;
 import dev.sluice.core.budget.BudgetResets;
 import dev.sluice.core.config.GatewayConfig;
+import dev.sluice.core.alerting.Alerts;
+import dev.sluice.core.alerting.BudgetAlerts;
+import dev.sluice.core.logging.CallLogs;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
 import dev.sluice.core.keys.KeyService;
@@ -243,7 +248,9 @@ public final class Gateway implements AutoCloseable {
             if (cache.enabled()) {
                 filters.add(new CacheFilter(cache, config.cache(), catalog, json, Clock.systemUTC()));
             }
-            Telemetry telemetry = telemetry(config, catalog, tracing);
+            Telemetry telemetry = telemetry(config, catalog, tracing, plugins, shared, transport, json);
+            telemetry.loggers().ifPresent(filters::add);
+            spend.watch(new BudgetAlerts(telemetry.alerts(), json));
             telemetry.metrics().watchSpend(spend::backlogBytes, spend::quarantined, database::available);
             router.observe(tracing, attemptMetrics(telemetry.metrics()));
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
@@ -293,14 +300,12 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    /** Metrics with each deployment's state read from its load, the request log and the spans. */
-    private static Telemetry telemetry(GatewayConfig config, ModelCatalog catalog, Tracing tracing) {
-        for (String callback : config.observability().callbacks()) {
-            if (!Set.of("otel", "opentelemetry", "prometheus").contains(callback)) {
-                LOG.warn("litellm_settings callback '{}' is not supported and is ignored; Sluice exports traces "
-                        + "(otel) and serves Prometheus metrics at /metrics", callback);
-            }
-        }
+    /**
+     * Metrics with each deployment's state read from its load, the request log, the spans and the
+     * logging callbacks.
+     */
+    private static Telemetry telemetry(GatewayConfig config, ModelCatalog catalog, Tracing tracing, PluginHost plugins,
+                                       Optional<SharedRedis> shared, HttpTransport transport, ObjectMapper json) {
         GatewayMetrics metrics = new GatewayMetrics(() -> {
             long now = System.currentTimeMillis();
             Map<List<String>, Double> states = new HashMap<>();
@@ -314,7 +319,13 @@ public final class Gateway implements AutoCloseable {
         if (tracing.on()) {
             LOG.info("Tracing calls with OpenTelemetry");
         }
-        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()));
+        CallLogs callLogs = CallLogs.open(config.observability(), plugins.extensions(CallLogger.class), transport, json,
+                metrics.loggerOutcomes(), Clock.systemUTC());
+        metrics.watchLoggerQueues(callLogs::depths);
+        Alerts alerts = Alerts.open(config.observability().alerting(), plugins.extensions(AlertChannel.class),
+                config.observability().environment(), shared.orElse(null), transport, json, metrics.alertOutcomes(),
+                Clock.systemUTC());
+        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()), callLogs, alerts);
     }
 
     /**

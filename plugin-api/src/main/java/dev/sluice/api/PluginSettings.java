@@ -46,6 +46,11 @@ public record PluginSettings(String pluginId, ObjectNode values) {
         return new PluginSettings(pluginId, VALUES.valueToTree(values));
     }
 
+    /** @return the settings as a {@link ConfigSection} at {@code plugin_settings.<plugin id>} */
+    public ConfigSection section() {
+        return new ConfigSection("plugin_settings." + pluginId, values);
+    }
+
     /** @return the setting as given (a missing node when absent), for structured settings */
     public JsonNode get(String name) {
         return values.path(name);
@@ -53,58 +58,27 @@ public record PluginSettings(String pluginId, ObjectNode values) {
 
     /** @return whether the setting is given (and not null) */
     public boolean has(String name) {
-        return !values.path(name).isMissingNode() && !values.path(name).isNull();
+        return section().has(name);
     }
 
     /** @return the text setting, if given */
     public Optional<String> text(String name) {
-        if (!has(name)) {
-            return Optional.empty();
-        }
-        JsonNode value = values.get(name);
-        if (!value.isValueNode()) {
-            throw wrong(name, "a string");
-        }
-        return Optional.of(value.asText());
+        return section().text(name);
     }
 
     /** @return the text setting, or the fallback when it is not given */
     public String text(String name, String fallback) {
-        return text(name).orElse(fallback);
+        return section().text(name, fallback);
     }
 
     /** @return the whole-number setting, or the fallback when it is not given */
     public long number(String name, long fallback) {
-        if (!has(name)) {
-            return fallback;
-        }
-        JsonNode value = values.get(name);
-        if (value.canConvertToExactIntegral() && value.canConvertToLong()) {
-            return value.asLong();
-        }
-        if (value.isTextual()) {
-            try {
-                return Long.parseLong(value.asText().strip());
-            } catch (NumberFormatException e) {
-                throw wrong(name, "a whole number");
-            }
-        }
-        throw wrong(name, "a whole number");
+        return section().number(name, fallback);
     }
 
     /** @return the true/false setting, or the fallback when it is not given */
     public boolean flag(String name, boolean fallback) {
-        if (!has(name)) {
-            return fallback;
-        }
-        JsonNode value = values.get(name);
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        if (value.isTextual() && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
-            return Boolean.parseBoolean(value.asText());
-        }
-        throw wrong(name, "true or false");
+        return section().flag(name, fallback);
     }
 
     /**
@@ -113,12 +87,7 @@ public record PluginSettings(String pluginId, ObjectNode values) {
      * @return an exception naming the setting's path in {@code config.yaml}, for a plugin's own checks
      */
     public IllegalArgumentException invalid(String name, String reason) {
-        return new IllegalArgumentException("plugin_settings." + pluginId + "." + name + ": " + reason);
-    }
-
-    private IllegalArgumentException wrong(String name, String expected) {
-        return invalid(name, "expected " + expected + ", got " + values.get(name).getNodeType().name().toLowerCase(
-                java.util.Locale.ROOT));
+        return section().invalid(name, reason);
     }
 
     /** Never shows the values: settings may hold secrets. */

@@ -97,7 +97,7 @@ public final class ConfigLoader {
         CacheSettings cache = CacheSettingsReader.read(root.get("litellm_settings"), env);
         return new GatewayConfig(models, general(root.get("general_settings"), env), router, cache,
                 redisTarget(root.get("router_settings"), cache, env), timeout,
-                ObservabilitySettings.read(root.get("litellm_settings"), root.get("general_settings"), env), modelEntries,
+                ObservabilitySettings.read(root, env, notices), modelEntries,
                 UpstreamTls.read(root.get("litellm_settings"), Optional.ofNullable(env.get("SSL_CERT_FILE"))
                         .or(() -> Optional.ofNullable(env.get("REQUESTS_CA_BUNDLE")))),
                 costMapUrl(env),

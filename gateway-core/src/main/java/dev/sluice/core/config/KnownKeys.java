@@ -13,10 +13,10 @@ final class KnownKeys {
 
     static final Set<String> TOP_SUPPORTED = Set.of(
             "model_list", "litellm_settings", "router_settings", "general_settings", "environment_variables",
-            "plugin_settings");
+            "plugin_settings", "callback_settings");
     static final Set<String> TOP_NOT_YET = Set.of(
             "guardrails", "credential_list", "include", "mcp_servers", "files_settings", "assistant_settings",
-            "finetune_settings", "vector_store_registry", "search_tools", "callback_settings");
+            "finetune_settings", "vector_store_registry", "search_tools");
 
     /** litellm_params the gateway consumes; every other key goes to the provider plugin. */
     static final Set<String> LITELLM_PARAMS_CONSUMED = Set.of(
@@ -27,9 +27,10 @@ final class KnownKeys {
             "master_key", "database_url", "max_request_size_mb", "disable_auth_on_health_endpoint", "disable_spend_logs",
             "require_auth_for_metrics_endpoint", "json_logs", "store_model_in_db", "allowed_ips", "trusted_proxies",
             "ssl_certfile_path", "ssl_keyfile_path", "request_header_timeout_seconds", "request_body_timeout_seconds",
-            "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds", "pass_through_endpoints");
+            "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds", "pass_through_endpoints", "alerting",
+            "alert_types", "alert_to_webhook_url", "alerting_args");
     static final Set<String> GENERAL_NOT_YET = Set.of(
-            "alerting", "alerting_threshold", "alert_types", "proxy_batch_write_at", "database_connection_pool_limit",
+            "alerting_threshold", "spend_report_frequency", "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "allowed_routes", "public_routes", "admin_only_routes",
             "enforce_user_param", "background_health_checks", "health_check_interval", "health_check_details",
             "ui_access_mode", "custom_auth", "max_response_size_mb",
@@ -47,10 +48,9 @@ final class KnownKeys {
             "cooldown_time", "max_fallbacks", "retry_policy", "model_group_alias", "retry_after",
             "allowed_fails_policy", "model_group_retry_policy", "disable_cooldowns", "enable_pre_call_checks",
             "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint", "ssl_verify",
-            "ssl_certfile", "ssl_keyfile", "budget_exceeded_status_code");
+            "ssl_certfile", "ssl_keyfile", "budget_exceeded_status_code", "failure_callback", "turn_off_message_logging");
     static final Set<String> LITELLM_NOT_YET = Set.of(
-            "failure_callback", "service_callback", "set_verbose", "max_budget", "budget_duration",
-            "turn_off_message_logging", "redact_user_api_key_info",
+            "service_callback", "set_verbose", "max_budget", "budget_duration", "redact_user_api_key_info",
             "redact_messages_in_exceptions", "telemetry", "modify_params", "enable_preview_features",
             "default_team_settings", "default_key_generate_params",
             "upperbound_key_generate_params", "default_internal_user_params", "max_internal_user_budget",

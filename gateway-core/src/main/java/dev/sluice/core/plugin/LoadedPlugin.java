@@ -1,7 +1,9 @@
 package dev.sluice.core.plugin;
 
+import dev.sluice.api.AlertChannel;
 import dev.sluice.api.AuthStrategy;
 import dev.sluice.api.CacheBackend;
+import dev.sluice.api.CallLogger;
 import dev.sluice.api.Configurable;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.PluginApi;
@@ -123,7 +125,7 @@ final class LoadedPlugin {
     }
 
     private static final List<Class<?>> EXTENSION_POINTS = List.of(ProviderAdapter.class, AuthStrategy.class,
-            CacheBackend.class, RoutingPolicy.class, GatewayFilter.class);
+            CacheBackend.class, RoutingPolicy.class, GatewayFilter.class, CallLogger.class, AlertChannel.class);
 
     /** @return why the plugin's extensions refused its settings, if one did (each is configured once to see) */
     private static Optional<String> refusedSettings(DefaultPluginManager manager, String id, PluginSettings settings) {
@@ -261,11 +263,12 @@ final class LoadedPlugin {
         return inFlight.get();
     }
 
-    /** @return whether it has extensions the gateway wires only at start-up (auth, cache, routing, filters) */
+    /** @return whether it has extensions the gateway wires only at start-up (auth, cache, routing, filters, loggers) */
     synchronized boolean wiredAtStartUp() {
         if (wiredAtStartUp == null) { // PF4J makes new extension instances each time it is asked
             wiredAtStartUp = !extensions(AuthStrategy.class).isEmpty() || !extensions(CacheBackend.class).isEmpty()
-                    || !extensions(RoutingPolicy.class).isEmpty() || !extensions(GatewayFilter.class).isEmpty();
+                    || !extensions(RoutingPolicy.class).isEmpty() || !extensions(GatewayFilter.class).isEmpty()
+                    || !extensions(CallLogger.class).isEmpty() || !extensions(AlertChannel.class).isEmpty();
         }
         return wiredAtStartUp;
     }

@@ -190,8 +190,8 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             if (current != null && current.wiredAtStartUp()) {
-                LOG.warn("Plugin file {} changed; plugin {} has extensions wired at start-up (auth, cache, routing or "
-                        + "filters): restart the gateway to use the new version", file.getKey().getFileName(),
+                LOG.warn("Plugin file {} changed; plugin {} has extensions wired at start-up (auth, cache, routing, "
+                        + "filters or loggers): restart the gateway to use the new version", file.getKey().getFileName(),
                         current.status().id());
                 rejected.put(file.getKey(), file.getValue());
                 continue;
@@ -210,8 +210,8 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             if (fresh.wiredAtStartUp()) {
-                LOG.warn("Plugin {} ({}) has extensions wired at start-up (auth, cache, routing or filters): restart "
-                        + "the gateway to use them; its provider adapters, if any, are served now", fresh.status().id(),
+                LOG.warn("Plugin {} ({}) has extensions wired at start-up (auth, cache, routing, filters or loggers): "
+                        + "restart the gateway to use them; its provider adapters, if any, are served now", fresh.status().id(),
                         file.getKey().getFileName());
             }
             log(fresh, current == null ? " (added)" : " (replacing version " + current.status().version() + ")");

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 
 /** The text a chunk delivers to the caller, which its completion tokens are counted from. */
-final class DeliveredText {
+public final class DeliveredText {
 
     private DeliveredText() {
     }
 
     /** Appends the chunk's text: content, reasoning, refusal, tool-call names and arguments, completion text. */
-    static void append(ChatChunk chunk, StringBuilder text) {
+    public static void append(ChatChunk chunk, StringBuilder text) {
         for (JsonNode choice : chunk.data().path("choices")) {
             JsonNode delta = choice.path("delta");
             appendText(delta.path("content"), text);

@@ -81,7 +81,12 @@ public final class SpendLedger implements AutoCloseable {
         takeOverOldJournal(journalDir.resolveSibling("spend-journal.jsonl"));
     }
 
-    /** Starts the background writer. */
+    /** Tells the watch what every batch written from now on adds to the accounts (budget alerts). */
+    public void watch(SpendWatch watch) {
+        rows.watch(watch);
+    }
+
+    /** Starts writing in the background. */
     public SpendLedger start() {
         // a platform thread: the database driver's (H2's file) I/O would pin a virtual one's carrier
         writer = Thread.ofPlatform().daemon().name("sluice-spend-writer").start(this::run);

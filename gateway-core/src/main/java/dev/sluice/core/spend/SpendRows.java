@@ -21,9 +21,15 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 final class SpendRows {
 
     private final boolean keepLogs;
+    private volatile SpendWatch watch;
 
     SpendRows(boolean keepLogs) {
         this.keepLogs = keepLogs;
+    }
+
+    /** Tells the watch of every batch's additions to the accounts from now on. */
+    void watch(SpendWatch watch) {
+        this.watch = watch;
     }
 
     /**
@@ -88,7 +94,7 @@ final class SpendRows {
      * team, team member and customer, one update per distinct one in the batch. An id that is not
      * (or no longer) in its table changes nothing.
      */
-    private static void addToAccounts(Handle handle, List<SpendRecord> records) {
+    private void addToAccounts(Handle handle, List<SpendRecord> records) {
         Map<String, Map<List<String>, BigDecimal>> byTable = new LinkedHashMap<>();
         for (SpendRecord record : records) {
             if (record.spend().signum() == 0) {
@@ -118,6 +124,11 @@ final class SpendRows {
             });
             batch.execute();
         });
+        SpendWatch told = watch;
+        if (told != null) {
+            byTable.forEach((sql, totals) -> told.added(handle, sql.substring("update ".length(),
+                    sql.indexOf(' ', "update ".length())), totals));
+        }
     }
 
     private static void add(Map<String, Map<List<String>, BigDecimal>> byTable, String sql, SpendRecord record,

@@ -29,6 +29,11 @@ public final class GatewayMetrics {
     private static final String[] DEPLOYMENT = {"litellm_model_name", "model_id", "api_base", "api_provider"};
 
     private final MetricRegistry registry = new MetricRegistry();
+    private final MetricRegistry.Counter loggerEvents = registry.counter("sluice_logger_events",
+            "Calls a logging callback sent, dropped (its queue was full) or failed to send", "logger", "outcome");
+    private final MetricRegistry.Counter alerts = registry.counter("sluice_alerts",
+            "Alerts sent, failed, dropped (queue full) or deduplicated (already sent by this or another replica)",
+            "alert_type", "channel", "outcome");
     private final MetricRegistry.Counter requests = registry.counter("litellm_proxy_total_requests_metric",
             "Total number of requests made to the proxy server - track number of client side requests",
             with(CALLER, "status_code"));
@@ -118,6 +123,25 @@ public final class GatewayMetrics {
                 + "dead-letter file since start", () -> Map.of(List.of(), (double) quarantined.getAsLong()));
         registry.gauge("sluice_database_up", "1 while the database answers, 0 while it is unreachable",
                 () -> Map.of(List.of(), databaseUp.getAsBoolean() ? 1.0 : 0.0));
+    }
+
+    /** @return where alerts are counted by type, channel and outcome */
+    public dev.sluice.core.alerting.Alerts.AlertOutcomes alertOutcomes() {
+        return (alertType, channel, outcome) -> alerts.add(1, alertType, channel, outcome);
+    }
+
+    /** @return where the loggers count the calls they sent, dropped and failed to send */
+    public dev.sluice.core.logging.LogOutcomes loggerOutcomes() {
+        return (logger, outcome, calls) -> loggerEvents.add(calls, logger, outcome);
+    }
+
+    /** @param depths each logger's calls waiting, for {@code sluice_logger_queue_depth} */
+    public void watchLoggerQueues(Supplier<Map<String, Integer>> depths) {
+        registry.gauge("sluice_logger_queue_depth", "Calls waiting in a logging callback's queue", () -> {
+            Map<List<String>, Double> values = new java.util.HashMap<>();
+            depths.get().forEach((logger, depth) -> values.put(List.of(logger), depth.doubleValue()));
+            return values;
+        }, "logger");
     }
 
     /** Counts a call as started: the in-flight gauge. */

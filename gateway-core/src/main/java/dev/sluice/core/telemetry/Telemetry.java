@@ -6,6 +6,8 @@ import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.ModelResult;
+import dev.sluice.core.alerting.Alerts;
+import dev.sluice.core.logging.CallLogs;
 import dev.sluice.core.pipeline.CallEnd;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -15,7 +17,8 @@ import java.util.function.Function;
 
 /**
  * What the gateway tells operators about its calls: spans ({@link Tracing}), Prometheus metrics
- * ({@link GatewayMetrics}) and the request log ({@link RequestLog}). The HTTP layer starts an
+ * ({@link GatewayMetrics}), the request log ({@link RequestLog}), the logging callbacks
+ * ({@link CallLogs}) and alerts ({@link Alerts}). The HTTP layer starts an
  * {@link Observation} when a model call arrives and finishes it when the answer has been sent.
  */
 public final class Telemetry implements AutoCloseable {
@@ -23,16 +26,32 @@ public final class Telemetry implements AutoCloseable {
     private final Tracing tracing;
     private final GatewayMetrics metrics;
     private final RequestLog requestLog;
+    private final CallLogs callLogs;
+    private final Alerts alerts;
 
     /**
      * @param tracing    the spans; closed with this
      * @param metrics    the metrics
      * @param requestLog the request log
+     * @param callLogs   the logging callbacks; closed with this
+     * @param alerts     the alerting channels; closed with this
      */
-    public Telemetry(Tracing tracing, GatewayMetrics metrics, RequestLog requestLog) {
+    public Telemetry(Tracing tracing, GatewayMetrics metrics, RequestLog requestLog, CallLogs callLogs, Alerts alerts) {
         this.tracing = tracing;
         this.metrics = metrics;
         this.requestLog = requestLog;
+        this.callLogs = callLogs;
+        this.alerts = alerts;
+    }
+
+    /** @return where alerts go */
+    public Alerts alerts() {
+        return alerts;
+    }
+
+    /** @return the pipeline stage feeding the logging callbacks, if any is configured */
+    public java.util.Optional<GatewayFilter> loggers() {
+        return callLogs.filter();
     }
 
     /** @return the spans */
@@ -101,6 +120,8 @@ public final class Telemetry implements AutoCloseable {
 
     @Override
     public void close() {
+        callLogs.close(); // sends what the loggers still hold
+        alerts.close();
         requestLog.close();
         tracing.close(); // flushes what is still queued
     }

@@ -168,14 +168,17 @@ class ConfigLoaderTest {
         GatewayConfig config = parse("""
                 litellm_settings: {set_verbose: true, colour: blue}
                 router_settings: {cache_responses: true}
-                general_settings: {alerting: [slack]}
+                general_settings: {alerting_threshold: 300, alert_types: [llm_too_slow]}
                 guardrails: []
                 """);
         assertTrue(config.notices().contains("litellm_settings.colour: unknown key, ignored (check its spelling)"),
                 config.notices().toString());
         assertTrue(config.notices().contains("litellm_settings.set_verbose: accepted, but not supported yet; it has no effect"));
         assertTrue(config.notices().contains("router_settings.cache_responses: accepted, but not supported yet; it has no effect"));
-        assertTrue(config.notices().contains("general_settings.alerting: accepted, but not supported yet; it has no effect"));
+        assertTrue(config.notices().contains("general_settings.alerting_threshold: accepted, but not supported yet; it has no "
+                + "effect"));
+        assertTrue(config.notices().contains("general_settings.alert_types[0]: alert type 'llm_too_slow' is accepted, but not "
+                + "raised yet"), config.notices().toString());
         assertTrue(config.notices().contains("guardrails: accepted, but not supported yet; it has no effect"));
     }
 
@@ -326,5 +329,42 @@ class ConfigLoaderTest {
                 () -> parse("litellm_settings: {cache: true, cache_params: {type: local, local_tier: false}}"));
         assertTrue(localOnly.getMessage().startsWith("litellm_settings.cache_params.local_tier: local_tier: false needs "
                 + "type: redis"), localOnly.getMessage());
+    }
+
+    @Test
+    void loggingCallbacksAreReadAsLiteLlmNamesThemWithTheirEventsAndSettings() {
+        GatewayConfig config = ConfigLoader.parse("""
+                litellm_settings:
+                  callbacks: ["otel", "audit"]
+                  success_callback: ["langfuse"]
+                  failure_callback: ["langfuse", "errors"]
+                  turn_off_message_logging: true
+                callback_settings:
+                  audit: {callback_type: generic_api, endpoint: "os.environ/AUDIT_URL", event_types: [llm_api_success],
+                          batch_size: 10, flush_interval: 0.5}
+                """, Map.of("AUDIT_URL", "https://logs.example.com/in"));
+        java.util.List<CallbackConfig> loggers = config.observability().loggers();
+        assertEquals(java.util.List.of("audit", "langfuse", "errors"), loggers.stream().map(CallbackConfig::name).toList(),
+                "otel is the tracer, not a logger");
+        CallbackConfig audit = loggers.get(0);
+        assertEquals("generic_api", audit.type());
+        assertEquals(java.util.Set.of(CallbackConfig.SUCCESS), audit.events(), "event_types narrows the events");
+        assertEquals("https://logs.example.com/in", audit.settings().path("endpoint").asText());
+        assertEquals(10, audit.batchSize());
+        assertEquals(Duration.ofMillis(500), audit.flushInterval());
+        assertEquals("langfuse", loggers.get(1).type(), "without callback_settings the name is the type");
+        assertEquals(java.util.Set.of(CallbackConfig.SUCCESS, CallbackConfig.FAILURE), loggers.get(1).events());
+        assertEquals(java.util.Set.of(CallbackConfig.FAILURE), loggers.get(2).events());
+        assertFalse(config.observability().messageLogging());
+    }
+
+    @Test
+    void loggingSettingsOutOfRangeAreRefusedNamingThem() {
+        assertTrue(invalid("litellm_settings: {callbacks: [a]}\ncallback_settings: {a: {batch_size: 0}}").getMessage()
+                .startsWith("callback_settings.a.batch_size"));
+        assertTrue(invalid("litellm_settings: {callbacks: [a]}\ncallback_settings: {a: {event_types: [llm_api_start]}}")
+                .getMessage().startsWith("callback_settings.a.event_types[0]"));
+        assertTrue(invalid("litellm_settings: {callbacks: [a]}\ncallback_settings: {a: {queue_size: 5, batch_size: 10}}")
+                .getMessage().startsWith("callback_settings.a.queue_size"));
     }
 }

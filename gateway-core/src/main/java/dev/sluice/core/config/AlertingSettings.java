@@ -1,0 +1,86 @@
+package dev.sluice.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * LiteLLM's alerting settings ({@code general_settings}).
+ *
+ * @param channels       {@code alerting}: the channels alerts go to, e.g. {@code slack}, {@code webhook}
+ * @param alertTypes     {@code alert_types}: the alerts raised (default: every type the gateway raises)
+ * @param urlsByType     {@code alert_to_webhook_url}: Slack URLs by alert type, in place of {@code SLACK_WEBHOOK_URL}
+ * @param budgetAlertTtl {@code alerting_args.budget_alert_ttl}: how long a budget alert is not sent again
+ *                       for the same party and event within one budget period
+ */
+public record AlertingSettings(List<String> channels, Set<String> alertTypes, Map<String, List<String>> urlsByType,
+                               Duration budgetAlertTtl) {
+
+    /** The alert type of budget events, the one alert type the gateway raises so far. */
+    public static final String BUDGET_ALERTS = "budget_alerts";
+    private static final Set<String> RAISED = Set.of(BUDGET_ALERTS);
+    private static final Set<String> LITELLM_TYPES = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
+            "budget_alerts", "spend_reports", "db_exceptions", "daily_reports", "cooldown_deployment",
+            "new_model_added", "outage_alerts", "region_outage_alerts", "failed_tracking_spend", "fallback_reports",
+            "new_virtual_key_created", "virtual_key_updated", "virtual_key_deleted", "new_team_created",
+            "team_updated", "team_deleted", "new_internal_user_created", "internal_user_updated",
+            "internal_user_deleted");
+
+    /** Copies the collections. */
+    public AlertingSettings {
+        channels = List.copyOf(channels);
+        alertTypes = Set.copyOf(alertTypes);
+        urlsByType = Map.copyOf(urlsByType);
+        Objects.requireNonNull(budgetAlertTtl, "budgetAlertTtl");
+    }
+
+    /** @return no alerting */
+    public static AlertingSettings none() {
+        return new AlertingSettings(List.of(), Set.of(), Map.of(), Duration.ofDays(1));
+    }
+
+    /** @return whether alerts of the type are raised and go somewhere */
+    public boolean raises(String alertType) {
+        return !channels.isEmpty() && alertTypes.contains(alertType);
+    }
+
+    static AlertingSettings read(ConfigNode general, List<String> notices) {
+        List<String> channels = new ArrayList<>();
+        for (ConfigNode channel : general.get("alerting").list()) {
+            channels.add(channel.requiredText("a channel name, e.g. slack or webhook"));
+        }
+        Set<String> types = new LinkedHashSet<>();
+        List<ConfigNode> asked = general.get("alert_types").list();
+        for (ConfigNode type : asked) {
+            String name = type.requiredText("an alert type, e.g. budget_alerts");
+            if (!LITELLM_TYPES.contains(name)) {
+                throw type.invalid("unknown alert type '" + name + "'; LiteLLM's are " + new java.util.TreeSet<>(LITELLM_TYPES));
+            }
+            if (!RAISED.contains(name)) {
+                notices.add(type.path() + ": alert type '" + name + "' is accepted, but not raised yet");
+            }
+            types.add(name);
+        }
+        if (asked.isEmpty()) {
+            types.addAll(RAISED);
+        }
+        Map<String, List<String>> urls = new LinkedHashMap<>();
+        general.get("alert_to_webhook_url").fields().forEachRemaining(entry -> {
+            ConfigNode value = general.get("alert_to_webhook_url").get(entry.getKey());
+            List<String> list = new ArrayList<>();
+            if (value.node().isArray()) {
+                value.list().forEach(url -> list.add(url.requiredText("a webhook URL")));
+            } else {
+                list.add(value.requiredText("a webhook URL or a list of them"));
+            }
+            urls.put(entry.getKey(), list);
+        });
+        Duration ttl = general.get("alerting_args").get("budget_alert_ttl").seconds().orElse(Duration.ofDays(1));
+        return new AlertingSettings(channels, types, urls, ttl);
+    }
+}
