@@ -7,6 +7,7 @@ import dev.sluice.api.AuthStrategy;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.AlertChannel;
 import dev.sluice.api.CallLogger;
+import dev.sluice.api.Guardrail;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResult;
@@ -23,6 +24,7 @@ import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.alerting.Alerts;
 import dev.sluice.core.alerting.BudgetAlerts;
 import dev.sluice.core.logging.CallLogs;
+import dev.sluice.core.guardrails.Guardrails;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
 import dev.sluice.core.keys.KeyService;
@@ -115,14 +117,16 @@ public final class Gateway implements AutoCloseable {
     private final StoredModels storedModels;
     private final KeyDirectory keyDirectory;
     private final PassThroughCalls passThrough;
+    private final Guardrails guardrails;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
                     Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
                     Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels,
                     KeyDirectory keyDirectory, AccountDirectory accounts, Optional<ChangeBroadcast> broadcast,
-                    PassThroughCalls passThrough) {
+                    PassThroughCalls passThrough, Guardrails guardrails) {
         this.passThrough = passThrough;
+        this.guardrails = guardrails;
         this.accounts = accounts;
         this.broadcast = broadcast;
         this.telemetry = telemetry;
@@ -250,6 +254,9 @@ public final class Gateway implements AutoCloseable {
             }
             Telemetry telemetry = telemetry(config, catalog, tracing, plugins, shared, transport, json);
             telemetry.loggers().ifPresent(filters::add);
+            Guardrails guardrails = Guardrails.open(config.guardrails(), plugins.extensions(Guardrail.class),
+                    config.observability().environment(), transport, json);
+            guardrails.filter().ifPresent(filters::add);
             spend.watch(new BudgetAlerts(telemetry.alerts(), json));
             telemetry.metrics().watchSpend(spend::backlogBytes, spend::quarantined, database::available);
             router.observe(tracing, attemptMetrics(telemetry.metrics()));
@@ -262,7 +269,7 @@ public final class Gateway implements AutoCloseable {
             }
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
                     new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
-                    telemetry, storedModels, virtualKeys, directory, broadcasts, passThrough);
+                    telemetry, storedModels, virtualKeys, directory, broadcasts, passThrough, guardrails);
         } catch (RuntimeException e) {
             tracing.close();
             shared.ifPresent(SharedRedis::close);
@@ -431,7 +438,12 @@ public final class Gateway implements AutoCloseable {
         return pipeline.execute(request, context);
     }
 
-    /** @return the metrics, spans and request log */
+    /** @return the configured guardrails */
+    public Guardrails guardrails() {
+        return guardrails;
+    }
+
+    /** @return metrics, spans, the request log, loggers and alerts */
     public Telemetry telemetry() {
         return telemetry;
     }

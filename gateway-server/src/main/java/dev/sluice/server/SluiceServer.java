@@ -132,6 +132,7 @@ public final class SluiceServer implements AutoCloseable {
             new StoredModelRoutes(gateway.storedModels()).register(admin);
             new PluginRoutes(gateway).register(admin);
             new AlertingRoutes(gateway).register(admin);
+            new GuardrailRoutes(gateway).register(admin);
             new DocsRoutes(errors).register(rules);
             new PassThroughRoutes(gateway, transport, bodies, errors).register(rules); // last: the gateway's own routes win
             routing.any((req, res) -> errors.send(res, new GatewayException(ErrorKind.NOT_FOUND, 404,

@@ -4,7 +4,7 @@
  * <p>Extension points ({@link dev.sluice.api.ProviderAdapter}, {@link dev.sluice.api.AuthStrategy},
  * {@link dev.sluice.api.CacheBackend}, {@link dev.sluice.api.RoutingPolicy},
  * {@link dev.sluice.api.GatewayFilter}, {@link dev.sluice.api.CallLogger},
- * {@link dev.sluice.api.AlertChannel}) are PF4J extension points; a plugin implements one and
+ * {@link dev.sluice.api.AlertChannel}, {@link dev.sluice.api.Guardrail}) are PF4J extension points; a plugin implements one and
  * annotates the class with {@code @org.pf4j.Extension}. Requests and responses travel as
  * immutable records whose payload is the OpenAI-shaped JSON body, so a provider plugin translates
  * between that canonical shape and its vendor's wire format and nothing else does.

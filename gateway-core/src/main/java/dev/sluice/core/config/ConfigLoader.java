@@ -103,7 +103,7 @@ public final class ConfigLoader {
                 costMapUrl(env),
                 budgetExceededStatus(root.get("litellm_settings").get("budget_exceeded_status_code")),
                 PassThroughReader.read(root.get("general_settings"), env), pluginSettings(root.get("plugin_settings")),
-                notices);
+                GuardrailConfig.read(root), notices);
     }
 
     private static int budgetExceededStatus(ConfigNode status) {

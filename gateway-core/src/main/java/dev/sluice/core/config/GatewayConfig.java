@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param passThrough     the routes forwarded untranslated: LiteLLM's vendor routes and
  *                        {@code general_settings.pass_through_endpoints}
  * @param pluginSettings  {@code plugin_settings}: each plugin's own settings, by plugin id
+ * @param guardrails      {@code guardrails}: LiteLLM's guardrails, each served by a guardrail plugin
  * @param notices         things the operator should know: unknown keys, keys of features not
  *                        built yet, unset environment variables; logged once at start-up
  */
@@ -38,11 +39,12 @@ public record GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings ge
                             ModelEntryReader modelEntries, UpstreamTls upstreamTls,
                             Optional<String> modelCostMapUrl, int budgetExceededStatus,
                             List<PassThroughEndpoint> passThrough, Map<String, ObjectNode> pluginSettings,
-                            List<String> notices) {
+                            List<GuardrailConfig> guardrails, List<String> notices) {
 
     /** Copies the lists. */
     public GatewayConfig {
         modelList = List.copyOf(modelList);
+        guardrails = List.copyOf(guardrails);
         Objects.requireNonNull(general, "general");
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(cache, "cache");

@@ -13,9 +13,9 @@ final class KnownKeys {
 
     static final Set<String> TOP_SUPPORTED = Set.of(
             "model_list", "litellm_settings", "router_settings", "general_settings", "environment_variables",
-            "plugin_settings", "callback_settings");
+            "plugin_settings", "callback_settings", "guardrails");
     static final Set<String> TOP_NOT_YET = Set.of(
-            "guardrails", "credential_list", "include", "mcp_servers", "files_settings", "assistant_settings",
+            "credential_list", "include", "mcp_servers", "files_settings", "assistant_settings",
             "finetune_settings", "vector_store_registry", "search_tools");
 
     /** litellm_params the gateway consumes; every other key goes to the provider plugin. */
@@ -48,7 +48,8 @@ final class KnownKeys {
             "cooldown_time", "max_fallbacks", "retry_policy", "model_group_alias", "retry_after",
             "allowed_fails_policy", "model_group_retry_policy", "disable_cooldowns", "enable_pre_call_checks",
             "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint", "ssl_verify",
-            "ssl_certfile", "ssl_keyfile", "budget_exceeded_status_code", "failure_callback", "turn_off_message_logging");
+            "ssl_certfile", "ssl_keyfile", "budget_exceeded_status_code", "failure_callback", "turn_off_message_logging",
+            "guardrails");
     static final Set<String> LITELLM_NOT_YET = Set.of(
             "service_callback", "set_verbose", "max_budget", "budget_duration", "redact_user_api_key_info",
             "redact_messages_in_exceptions", "telemetry", "modify_params", "enable_preview_features",

@@ -71,6 +71,8 @@ public final class CachedKeys implements KeyDirectory {
         record.metadata().properties().forEach(entry -> {
             if (entry.getValue().isValueNode()) {
                 metadata.put(entry.getKey(), entry.getValue().asText());
+            } else { // a list (e.g. guardrails) or an object, as JSON text
+                metadata.put(entry.getKey(), entry.getValue().toString());
             }
         });
         Role role = record.userId().isEmpty() ? Role.INTERNAL_USER_VIEWER

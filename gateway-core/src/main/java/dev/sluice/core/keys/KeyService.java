@@ -29,8 +29,8 @@ public final class KeyService {
 
     static final Set<String> FIELDS = Set.of("key", "key_alias", "duration", "models", "aliases", "metadata",
             "permissions", "max_budget", "soft_budget", "budget_duration", "rpm_limit", "tpm_limit",
-            "max_parallel_requests", "user_id", "team_id", "blocked", "spend");
-    static final Set<String> NOT_YET = Set.of("config", "tags", "guardrails", "allowed_cache_controls",
+            "max_parallel_requests", "user_id", "team_id", "blocked", "spend", "guardrails");
+    static final Set<String> NOT_YET = Set.of("config", "tags", "allowed_cache_controls",
             "model_max_budget", "model_rpm_limit", "model_tpm_limit", "send_invite_email", "enforced_params",
             "budget_id", "allowed_routes", "object_permission", "prompts", "organization_id", "key_type",
             "auto_rotate", "rotation_interval", "key_name", "new_master_key", "new_key", "grace_period");
@@ -90,7 +90,7 @@ public final class KeyService {
         KeyRecord record = new KeyRecord(VirtualKeys.token(key), VirtualKeys.abbreviation(key),
                 alias(fields, null), userId, fields.text("team_id"), models,
                 fields.stringMap("aliases").orElse(Map.of()), fields.object("permissions").orElse(emptyObject()),
-                fields.object("metadata").orElse(emptyObject()), fields.amount("max_budget"),
+                withGuardrails(fields, fields.object("metadata").orElse(emptyObject())), fields.amount("max_budget"),
                 fields.amount("soft_budget"), fields.amount("spend").orElse(BigDecimal.ZERO), budgetDuration,
                 budgetDuration.map(span -> span.after(now)), fields.count("tpm_limit"), fields.count("rpm_limit"),
                 fields.count("max_parallel_requests").map(Long::intValue),
@@ -106,6 +106,15 @@ public final class KeyService {
     /** {@code /key/info}: admins see every key, users theirs, a key itself. */
     public KeyRecord info(String keyOrToken, Principal caller) {
         return owned(keyOrToken, caller, false);
+    }
+
+    /** LiteLLM's {@code guardrails} of a key, kept in its metadata, where the guardrail stage reads it. */
+    private static ObjectNode withGuardrails(AdminBody fields, ObjectNode metadata) {
+        fields.strings("guardrails").ifPresent(names -> {
+            com.fasterxml.jackson.databind.node.ArrayNode listed = metadata.putArray("guardrails");
+            names.forEach(listed::add);
+        });
+        return metadata;
     }
 
     /** {@code /key/update}: the fields present in the body are changed, the others kept. */
@@ -132,6 +141,9 @@ public final class KeyService {
         copy(fields, changes, "aliases", fields.stringMap("aliases").orElse(Map.of()));
         copy(fields, changes, "permissions", fields.object("permissions").orElse(emptyObject()));
         copy(fields, changes, "metadata", fields.object("metadata").orElse(emptyObject()));
+        if (fields.has("guardrails")) {
+            changes.put("metadata", withGuardrails(fields, fields.object("metadata").orElse(key.metadata().deepCopy())));
+        }
         copy(fields, changes, "max_budget", fields.amount("max_budget"));
         copy(fields, changes, "soft_budget", fields.amount("soft_budget"));
         copy(fields, changes, "spend", fields.amount("spend").orElse(BigDecimal.ZERO));

@@ -16,6 +16,7 @@ import dev.sluice.api.ModelResult;
 import dev.sluice.api.Usage;
 import dev.sluice.core.accounts.AccessFilter;
 import dev.sluice.core.cache.CacheFilter;
+import dev.sluice.core.guardrails.Guardrails;
 import dev.sluice.core.pipeline.CallEnd;
 import dev.sluice.core.routing.Router;
 import dev.sluice.core.spend.DeliveredText;
@@ -81,7 +82,8 @@ final class LoggingFilter implements GatewayFilter {
 
     private void ended(ModelRequest request, CallContext context, JsonNode answer, GatewayException failure,
                        Instant firstChunkAt) {
-        loggers.accept(new EndedCall(context.callId(), request, Optional.ofNullable(answer),
+        ModelRequest logged = context.attribute(Guardrails.CHECKED_REQUEST).orElse(request);
+        loggers.accept(new EndedCall(context.callId(), logged, Optional.ofNullable(answer),
                 Optional.ofNullable(failure), context.principal(), context.attribute(AccessFilter.TEAM_ALIAS),
                 context.attribute(Router.DEPLOYMENT), context.attribute(SpendFilter.USAGE).orElse(Usage.ZERO),
                 context.attribute(SpendFilter.COST).orElse(BigDecimal.ZERO),

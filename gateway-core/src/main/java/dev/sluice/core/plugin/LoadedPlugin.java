@@ -6,6 +6,7 @@ import dev.sluice.api.CacheBackend;
 import dev.sluice.api.CallLogger;
 import dev.sluice.api.Configurable;
 import dev.sluice.api.GatewayFilter;
+import dev.sluice.api.Guardrail;
 import dev.sluice.api.PluginApi;
 import dev.sluice.api.PluginSettings;
 import dev.sluice.api.ProviderAdapter;
@@ -125,7 +126,7 @@ final class LoadedPlugin {
     }
 
     private static final List<Class<?>> EXTENSION_POINTS = List.of(ProviderAdapter.class, AuthStrategy.class,
-            CacheBackend.class, RoutingPolicy.class, GatewayFilter.class, CallLogger.class, AlertChannel.class);
+            CacheBackend.class, RoutingPolicy.class, GatewayFilter.class, CallLogger.class, AlertChannel.class, Guardrail.class);
 
     /** @return why the plugin's extensions refused its settings, if one did (each is configured once to see) */
     private static Optional<String> refusedSettings(DefaultPluginManager manager, String id, PluginSettings settings) {
@@ -268,7 +269,8 @@ final class LoadedPlugin {
         if (wiredAtStartUp == null) { // PF4J makes new extension instances each time it is asked
             wiredAtStartUp = !extensions(AuthStrategy.class).isEmpty() || !extensions(CacheBackend.class).isEmpty()
                     || !extensions(RoutingPolicy.class).isEmpty() || !extensions(GatewayFilter.class).isEmpty()
-                    || !extensions(CallLogger.class).isEmpty() || !extensions(AlertChannel.class).isEmpty();
+                    || !extensions(CallLogger.class).isEmpty() || !extensions(AlertChannel.class).isEmpty()
+                    || !extensions(Guardrail.class).isEmpty();
         }
         return wiredAtStartUp;
     }
