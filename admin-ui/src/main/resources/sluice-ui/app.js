@@ -7,6 +7,7 @@ import { modelsPage } from './models.js';
 import { usagePage } from './usage.js';
 import { logsPage } from './logs.js';
 import { budgetsPage, customersPage, pluginsPage } from './settings.js';
+import { observabilityPage } from './observability.js';
 
 // Pages a role cannot use are not shown; the API refuses what a role may not do either way.
 const pages = {
@@ -19,6 +20,7 @@ const pages = {
   usage: { title: 'Usage', show: () => true, render: usagePage },
   logs: { title: 'Logs', show: () => true, render: logsPage },
   plugins: { title: 'Plugins', show: canReadAll, render: pluginsPage },
+  observability: { title: 'Loggers & alerts', show: canReadAll, render: observabilityPage },
 };
 
 function currentPage() {

@@ -34,6 +34,7 @@ const KEY_FIELDS = [
   ['max_budget', 'Max budget (USD)', 'number'], ['budget_duration', 'Budget resets every (e.g. 30d)'],
   ['rpm_limit', 'RPM limit', 'number'], ['tpm_limit', 'TPM limit', 'number'],
   ['max_parallel_requests', 'Parallel requests', 'number'],
+  ['guardrails', 'Guardrails (comma separated names)', 'list'],
 ];
 
 function keyForm(reload) {
@@ -61,7 +62,8 @@ function keyForm(reload) {
 }
 
 function editKey(key, reload) {
-  formDialog('Edit key ' + (key.key_alias || key.key_name), KEY_FIELDS.map(([name, label, type]) => ({ name, label, type, value: key[name] })),
+  formDialog('Edit key ' + (key.key_alias || key.key_name), KEY_FIELDS.map(([name, label, type]) => ({ name, label, type,
+    value: name === 'guardrails' ? ((key.metadata || {}).guardrails || []) : key[name] })),
     async (body) => {
       await api('POST', '/key/update', { key: key.token, ...body });
       closeDialog();

@@ -23,6 +23,8 @@ import dev.sluice.core.budget.BudgetResets;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.alerting.Alerts;
 import dev.sluice.core.alerting.BudgetAlerts;
+import dev.sluice.core.alerting.OperationalAlerts;
+import dev.sluice.core.config.AlertingSettings;
 import dev.sluice.core.logging.CallLogs;
 import dev.sluice.core.guardrails.Guardrails;
 import dev.sluice.core.health.DeploymentHealthCheck;
@@ -252,8 +254,9 @@ public final class Gateway implements AutoCloseable {
             if (cache.enabled()) {
                 filters.add(new CacheFilter(cache, config.cache(), catalog, json, Clock.systemUTC()));
             }
-            Telemetry telemetry = telemetry(config, catalog, tracing, plugins, shared, transport, json);
+            Telemetry telemetry = telemetry(config, catalog, tracing, plugins, shared, transport, json, router, database);
             telemetry.loggers().ifPresent(filters::add);
+            telemetry.operationalAlerts().ifPresent(filters::add);
             Guardrails guardrails = Guardrails.open(config.guardrails(), plugins.extensions(Guardrail.class),
                     config.observability().environment(), transport, json);
             guardrails.filter().ifPresent(filters::add);
@@ -312,7 +315,8 @@ public final class Gateway implements AutoCloseable {
      * logging callbacks.
      */
     private static Telemetry telemetry(GatewayConfig config, ModelCatalog catalog, Tracing tracing, PluginHost plugins,
-                                       Optional<SharedRedis> shared, HttpTransport transport, ObjectMapper json) {
+                                       Optional<SharedRedis> shared, HttpTransport transport, ObjectMapper json,
+                                       Router router, Database database) {
         GatewayMetrics metrics = new GatewayMetrics(() -> {
             long now = System.currentTimeMillis();
             Map<List<String>, Double> states = new HashMap<>();
@@ -332,7 +336,15 @@ public final class Gateway implements AutoCloseable {
         Alerts alerts = Alerts.open(config.observability().alerting(), plugins.extensions(AlertChannel.class),
                 config.observability().environment(), shared.orElse(null), transport, json, metrics.alertOutcomes(),
                 Clock.systemUTC());
-        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()), callLogs, alerts);
+        Optional<OperationalAlerts> operational = Optional.empty();
+        if (AlertingSettings.OPERATIONAL.stream().anyMatch(alerts::raises)) {
+            OperationalAlerts watch = new OperationalAlerts(alerts, config.observability().alerting().threshold(),
+                    database::available, json, Clock.systemUTC());
+            router.onCooldown(watch::cooledDown);
+            operational = Optional.of(watch);
+        }
+        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()), callLogs, alerts,
+                operational);
     }
 
     /**

@@ -8,7 +8,8 @@ import dev.sluice.core.alerting.Alerts;
 
 /**
  * LiteLLM's {@code GET /health/services?service=slack} (admins): sends a test alert to one
- * alerting channel, to check its URL end to end.
+ * alerting channel, to check its URL end to end; and {@code GET /get/config/callbacks} (admins and
+ * admin viewers): the loggers and alert channels in effect, never their settings.
  */
 final class AlertingRoutes {
 
@@ -19,6 +20,18 @@ final class AlertingRoutes {
     }
 
     void register(AdminEndpoints endpoints) {
+        endpoints.get("/get/config/callbacks", (caller, req) -> {
+            Permissions.requireAdminReader(caller, "the callbacks");
+            ObjectNode body = endpoints.object().put("status", "success");
+            body.set("callbacks", gateway.telemetry().callLogs().describe());
+            Alerts alerts = gateway.telemetry().alerts();
+            var channels = body.putArray("alerts");
+            for (String channel : alerts.channels()) {
+                var entry = channels.addObject().put("name", channel);
+                alerts.alertTypes().stream().sorted().forEach(entry.putArray("active_alerts")::add);
+            }
+            return body;
+        });
         endpoints.get("/health/services", (caller, req) -> {
             Permissions.requireAdmin(caller, "send test alerts");
             String service = AdminEndpoints.param(req, "service").filter(name -> !name.isBlank())

@@ -31,7 +31,7 @@ import java.util.Set;
 final class UiRoutes {
 
     private static final List<String> FILES = List.of("index.html", "app.css", "app.js", "common.js", "keys.js",
-            "accounts.js", "models.js", "usage.js", "logs.js", "settings.js");
+            "accounts.js", "models.js", "usage.js", "logs.js", "settings.js", "observability.js");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
     private static final String POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "

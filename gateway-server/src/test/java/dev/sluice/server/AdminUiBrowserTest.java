@@ -31,9 +31,11 @@ class AdminUiBrowserTest {
     static Path dir;
     static RunningGateway gateway;
     static Browser browser;
+    static dev.sluice.testkit.FakeLogIntake webhook;
 
     @BeforeAll
     static void start() throws Exception {
+        webhook = new dev.sluice.testkit.FakeLogIntake();
         gateway = RunningGateway.start(Files.createDirectories(dir.resolve("gateway")), """
                 model_list:
                   - model_name: priced
@@ -41,8 +43,17 @@ class AdminUiBrowserTest {
                     model_info: {input_cost_per_token: 0.0001, output_cost_per_token: 0.0002}
                   - model_name: embed
                     litellm_params: {model: mock/e}
-                general_settings: {master_key: %s, store_model_in_db: true}
-                """.formatted(MASTER_KEY));
+                general_settings: {master_key: %s, store_model_in_db: true, alerting: [webhook],
+                                   alert_types: [budget_alerts]}
+                litellm_settings: {callbacks: [audit]}
+                callback_settings:
+                  audit: {callback_type: generic_api, endpoint: "%s/logs"}
+                guardrails:
+                  - guardrail_name: house-rules
+                    litellm_params: {guardrail: litellm_content_filter, mode: pre_call, blocked_words: [falcon]}
+                    guardrail_info: {owner: platform}
+                environment_variables: {WEBHOOK_URL: "%s/alerts"}
+                """.formatted(MASTER_KEY, webhook.baseUri(), webhook.baseUri()));
         browser = Browser.start(Files.createDirectories(dir.resolve("browser")));
     }
 
@@ -53,6 +64,9 @@ class AdminUiBrowserTest {
         }
         if (gateway != null) {
             gateway.close();
+        }
+        if (webhook != null) {
+            webhook.close();
         }
     }
 
@@ -153,9 +167,10 @@ class AdminUiBrowserTest {
         }
         logInAsAdmin();
         browser.console(); // what earlier tests logged (a refused login is logged as a failed request)
-        for (String page : List.of("teams", "users", "customers", "budgets", "models", "usage", "logs", "plugins")) {
+        for (String page : List.of("teams", "users", "customers", "budgets", "models", "usage", "logs", "plugins",
+                "observability")) {
             browser.click("#nav a[href='#/" + page + "']");
-            browser.find("#" + page);
+            browser.find("#" + (page.equals("observability") ? "loggers" : page));
             if (page.equals("usage")) {
                 browser.textWhen("#top-spenders", text -> text.contains("priced"), "the model's spend");
             }
@@ -164,6 +179,24 @@ class AdminUiBrowserTest {
         }
         String console = browser.console();
         assertFalse(console.contains("SEVERE"), "the pages logged errors: " + console);
+        browser.click("#logout");
+        browser.find("#login-key");
+    }
+
+    @Test
+    void theLoggersAlertsAndGuardrailsInEffectShowAndATestAlertIsSent() throws Exception {
+        logInAsAdmin();
+        browser.click("#nav a[href='#/observability']");
+        browser.textWhen("#loggers", text -> text.contains("audit") && text.contains("generic_api"), "the logger");
+        browser.textWhen("#guardrails", text -> text.contains("house-rules") && text.contains("litellm_content_filter")
+                && text.contains("owner"), "the guardrail");
+        assertFalse(browser.text("#guardrails").contains("falcon"), "a guardrail's settings are not shown");
+        browser.click("[data-test-alert='webhook']");
+        browser.textWhen("#alert-sent", text -> text.contains("queued"), "the test alert's confirmation");
+        com.fasterxml.jackson.databind.JsonNode alert;
+        do {
+            alert = RunningGateway.JSON.readTree(webhook.takeRequest().body());
+        } while (!alert.path("event").asText().equals("test_alert")); // the logger posts to the same intake
         browser.click("#logout");
         browser.find("#login-key");
     }

@@ -150,6 +150,11 @@ public final class Alerts implements AutoCloseable {
         return true;
     }
 
+    /** @return the alert types raised, for the admin API */
+    public java.util.Set<String> alertTypes() {
+        return settings.alertTypes();
+    }
+
     /** @return the channels alerts go to */
     public List<String> channels() {
         return destinations.stream().map(destination -> destination.channel().type()).toList();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * LiteLLM's alerting settings ({@code general_settings}).
@@ -17,13 +18,18 @@ import java.util.Set;
  * @param urlsByType     {@code alert_to_webhook_url}: Slack URLs by alert type, in place of {@code SLACK_WEBHOOK_URL}
  * @param budgetAlertTtl {@code alerting_args.budget_alert_ttl}: how long a budget alert is not sent again
  *                       for the same party and event within one budget period
+ * @param threshold      {@code alerting_threshold}: a call slower than this is too slow, one silent this long hangs
  */
 public record AlertingSettings(List<String> channels, Set<String> alertTypes, Map<String, List<String>> urlsByType,
-                               Duration budgetAlertTtl) {
+                               Duration budgetAlertTtl, Duration threshold) {
 
-    /** The alert type of budget events, the one alert type the gateway raises so far. */
+    /** The alert type of budget events. */
     public static final String BUDGET_ALERTS = "budget_alerts";
-    private static final Set<String> RAISED = Set.of(BUDGET_ALERTS);
+    /** The alert types of calls and deployments, raised by {@code OperationalAlerts}. */
+    public static final Set<String> OPERATIONAL = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
+            "cooldown_deployment", "db_exceptions");
+    private static final Set<String> RAISED = java.util.stream.Stream.concat(Stream.of(BUDGET_ALERTS),
+            OPERATIONAL.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> LITELLM_TYPES = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
             "budget_alerts", "spend_reports", "db_exceptions", "daily_reports", "cooldown_deployment",
             "new_model_added", "outage_alerts", "region_outage_alerts", "failed_tracking_spend", "fallback_reports",
@@ -37,11 +43,12 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
         alertTypes = Set.copyOf(alertTypes);
         urlsByType = Map.copyOf(urlsByType);
         Objects.requireNonNull(budgetAlertTtl, "budgetAlertTtl");
+        Objects.requireNonNull(threshold, "threshold");
     }
 
     /** @return no alerting */
     public static AlertingSettings none() {
-        return new AlertingSettings(List.of(), Set.of(), Map.of(), Duration.ofDays(1));
+        return new AlertingSettings(List.of(), Set.of(), Map.of(), Duration.ofDays(1), Duration.ofMinutes(5));
     }
 
     /** @return whether alerts of the type are raised and go somewhere */
@@ -81,6 +88,7 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
             urls.put(entry.getKey(), list);
         });
         Duration ttl = general.get("alerting_args").get("budget_alert_ttl").seconds().orElse(Duration.ofDays(1));
-        return new AlertingSettings(channels, types, urls, ttl);
+        Duration threshold = general.get("alerting_threshold").seconds().orElse(Duration.ofMinutes(5));
+        return new AlertingSettings(channels, types, urls, ttl, threshold);
     }
 }

@@ -18,13 +18,15 @@ import java.util.Set;
  * @param name          the callback's name
  * @param type          {@code callback_settings.<name>.callback_type}, else the name itself
  * @param events        {@code llm_api_success} and/or {@code llm_api_failure}
- * @param settings      its {@code callback_settings} entry, environment references resolved
+ * @param settings      its {@code callback_settings} entry, else LiteLLM's {@code litellm_settings.<type>_callback_params}
+ *                      (e.g. {@code s3_callback_params}), environment references resolved
+ * @param settingsPath  where the settings are in {@code config.yaml}, for errors naming a setting
  * @param batchSize     {@code batch_size}: the most calls handed to the sink at once
  * @param flushInterval {@code flush_interval} (seconds): the longest a call waits for its batch to fill
  * @param queueSize     {@code queue_size}: calls held while the sink is busy; past it calls are dropped, counted
  */
-public record CallbackConfig(String name, String type, Set<String> events, ObjectNode settings, int batchSize,
-                             Duration flushInterval, int queueSize) {
+public record CallbackConfig(String name, String type, Set<String> events, ObjectNode settings, String settingsPath,
+                             int batchSize, Duration flushInterval, int queueSize) {
 
     /** LiteLLM's event type of an answered call. */
     public static final String SUCCESS = "llm_api_success";
@@ -59,15 +61,17 @@ public record CallbackConfig(String name, String type, Set<String> events, Objec
         List<CallbackConfig> loggers = new ArrayList<>();
         named.forEach((name, events) -> {
             if (!BUILT_IN.contains(name)) {
-                loggers.add(of(name, events, callbackSettings.get(name)));
+                loggers.add(of(name, events, callbackSettings.get(name), litellm));
             }
         });
         return List.copyOf(loggers);
     }
 
-    private static CallbackConfig of(String name, Set<String> listed, ConfigNode entry) {
-        ObjectNode settings = entry.object();
+    private static CallbackConfig of(String name, Set<String> listed, ConfigNode entry, ConfigNode litellm) {
         String type = entry.get("callback_type").text().orElse(name);
+        ConfigNode params = litellm.get(type.replaceFirst("_v[0-9]+$", "") + "_callback_params");
+        ObjectNode settings = entry.isAbsent() && !params.isAbsent() ? params.object() : entry.object();
+        String settingsPath = entry.isAbsent() && !params.isAbsent() ? params.path() : "callback_settings." + name;
         Set<String> events = new LinkedHashSet<>(listed);
         List<ConfigNode> asked = entry.get("event_types").list();
         if (!asked.isEmpty()) {
@@ -93,7 +97,7 @@ public record CallbackConfig(String name, String type, Set<String> events, Objec
         if (queueSize < batchSize || queueSize > 1_000_000) {
             throw entry.get("queue_size").invalid("must be at least batch_size and at most 1000000");
         }
-        return new CallbackConfig(name, type, events, settings, (int) batchSize,
+        return new CallbackConfig(name, type, events, settings, settingsPath, (int) batchSize,
                 Duration.ofMillis((long) (flush * 1000)), (int) queueSize);
     }
 }

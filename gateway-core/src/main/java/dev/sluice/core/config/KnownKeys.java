@@ -28,9 +28,10 @@ final class KnownKeys {
             "require_auth_for_metrics_endpoint", "json_logs", "store_model_in_db", "allowed_ips", "trusted_proxies",
             "ssl_certfile_path", "ssl_keyfile_path", "request_header_timeout_seconds", "request_body_timeout_seconds",
             "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds", "pass_through_endpoints", "alerting",
-            "alert_types", "alert_to_webhook_url", "alerting_args");
+            "alert_types", "alert_to_webhook_url", "alerting_args",
+            "alerting_threshold");
     static final Set<String> GENERAL_NOT_YET = Set.of(
-            "alerting_threshold", "spend_report_frequency", "proxy_batch_write_at", "database_connection_pool_limit",
+            "spend_report_frequency", "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "allowed_routes", "public_routes", "admin_only_routes",
             "enforce_user_param", "background_health_checks", "health_check_interval", "health_check_details",
             "ui_access_mode", "custom_auth", "max_response_size_mb",
@@ -49,7 +50,7 @@ final class KnownKeys {
             "allowed_fails_policy", "model_group_retry_policy", "disable_cooldowns", "enable_pre_call_checks",
             "callbacks", "success_callback", "json_logs", "require_auth_for_metrics_endpoint", "ssl_verify",
             "ssl_certfile", "ssl_keyfile", "budget_exceeded_status_code", "failure_callback", "turn_off_message_logging",
-            "guardrails");
+            "guardrails", "s3_callback_params");
     static final Set<String> LITELLM_NOT_YET = Set.of(
             "service_callback", "set_verbose", "max_budget", "budget_duration", "redact_user_api_key_info",
             "redact_messages_in_exceptions", "telemetry", "modify_params", "enable_preview_features",

@@ -59,8 +59,8 @@ public final class CallLogs implements AutoCloseable {
                 continue;
             }
             try {
-                LogSink sink = plugin.open(new LoggerSetup(callback.name(), new ConfigSection(
-                        "callback_settings." + callback.name(), callback.settings()), settings.environment(),
+                LogSink sink = plugin.open(new LoggerSetup(callback.name(), new ConfigSection(callback.settingsPath(),
+                        callback.settings()), settings.environment(),
                         transport, json));
                 queues.add(new SinkQueue(callback, sink, outcomes));
                 LOG.info("Logging {} to callback '{}' ({})", new TreeSet<>(callback.events()), callback.name(),
@@ -75,6 +75,18 @@ public final class CallLogs implements AutoCloseable {
     /** @return the pipeline stage feeding the loggers, if any logger is in effect */
     public Optional<GatewayFilter> filter() {
         return queues.isEmpty() ? Optional.empty() : Optional.of(new LoggingFilter(this::offer, withMessages, clock));
+    }
+
+    /** @return the loggers in effect: name, type, events, batch size and calls waiting; never a setting */
+    public com.fasterxml.jackson.databind.node.ArrayNode describe() {
+        com.fasterxml.jackson.databind.node.ArrayNode list = json.createArrayNode();
+        for (SinkQueue queue : queues) {
+            CallbackConfig config = queue.config();
+            com.fasterxml.jackson.databind.node.ObjectNode entry = list.addObject().put("name", config.name())
+                    .put("type", config.type()).put("batch_size", config.batchSize()).put("queue_depth", queue.depth());
+            config.events().stream().sorted().forEach(entry.putArray("event_types")::add);
+        }
+        return list;
     }
 
     /** @return each logger's name and the calls waiting in its queue */

@@ -45,6 +45,11 @@ final class SinkQueue implements AutoCloseable {
         return config.name();
     }
 
+    /** @return the callback as configured */
+    CallbackConfig config() {
+        return config;
+    }
+
     /** @return the calls waiting */
     int depth() {
         return queue.size();

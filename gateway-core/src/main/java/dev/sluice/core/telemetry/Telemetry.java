@@ -7,6 +7,7 @@ import dev.sluice.api.GatewayException;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.ModelResult;
 import dev.sluice.core.alerting.Alerts;
+import dev.sluice.core.alerting.OperationalAlerts;
 import dev.sluice.core.logging.CallLogs;
 import dev.sluice.core.pipeline.CallEnd;
 import io.opentelemetry.api.trace.Span;
@@ -28,6 +29,7 @@ public final class Telemetry implements AutoCloseable {
     private final RequestLog requestLog;
     private final CallLogs callLogs;
     private final Alerts alerts;
+    private final java.util.Optional<OperationalAlerts> operationalAlerts;
 
     /**
      * @param tracing    the spans; closed with this
@@ -35,13 +37,26 @@ public final class Telemetry implements AutoCloseable {
      * @param requestLog the request log
      * @param callLogs   the logging callbacks; closed with this
      * @param alerts     the alerting channels; closed with this
+     * @param operationalAlerts the stage raising alerts about calls, if such alerts are on; closed with this
      */
-    public Telemetry(Tracing tracing, GatewayMetrics metrics, RequestLog requestLog, CallLogs callLogs, Alerts alerts) {
+    public Telemetry(Tracing tracing, GatewayMetrics metrics, RequestLog requestLog, CallLogs callLogs, Alerts alerts,
+                     java.util.Optional<OperationalAlerts> operationalAlerts) {
         this.tracing = tracing;
         this.metrics = metrics;
         this.requestLog = requestLog;
         this.callLogs = callLogs;
         this.alerts = alerts;
+        this.operationalAlerts = operationalAlerts;
+    }
+
+    /** @return the pipeline stage raising alerts about calls, if such alerts are on */
+    public java.util.Optional<GatewayFilter> operationalAlerts() {
+        return operationalAlerts.map(GatewayFilter.class::cast);
+    }
+
+    /** @return the logging callbacks in effect */
+    public CallLogs callLogs() {
+        return callLogs;
     }
 
     /** @return where alerts go */
@@ -121,6 +136,7 @@ public final class Telemetry implements AutoCloseable {
     @Override
     public void close() {
         callLogs.close(); // sends what the loggers still hold
+        operationalAlerts.ifPresent(OperationalAlerts::close);
         alerts.close();
         requestLog.close();
         tracing.close(); // flushes what is still queued

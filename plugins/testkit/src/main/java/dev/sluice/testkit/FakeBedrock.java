@@ -10,12 +10,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +20,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A fake Amazon Bedrock runtime, written from the Bedrock API reference ("Converse" and
@@ -46,8 +41,6 @@ public final class FakeBedrock extends FakeUpstream {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke)");
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})");
 
     private volatile String accessKey = "AKIDEXAMPLE";
     private volatile String secretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -259,71 +252,11 @@ public final class FakeBedrock extends FakeUpstream {
             return apiKey != null && authorization.substring(7).equals(apiKey) ? null
                     : "The security token included in the request is invalid.";
         }
-        Matcher auth = AUTHORIZATION.matcher(authorization);
-        String amzDate = request.header("x-amz-date").orElse("");
-        if (!auth.matches() || amzDate.length() < 8) {
-            return "Missing Authentication Token";
-        }
-        if (!auth.group(1).equals(accessKey)) {
-            return "The security token included in the request is invalid.";
-        }
-        lastSignedRegion = auth.group(3);
-        StringBuilder canonicalHeaders = new StringBuilder();
-        for (String name : auth.group(5).split(";")) {
-            String value = request.header(name).orElse("").trim().replaceAll(" +", " ");
-            canonicalHeaders.append(name).append(':').append(value).append('\n');
-        }
-        StringBuilder canonicalUri = new StringBuilder();
-        for (String segment : rawPath.split("/", -1)) {
-            if (!canonicalUri.isEmpty() || !segment.isEmpty()) {
-                canonicalUri.append('/');
-            }
-            canonicalUri.append(uriEncode(segment));
-        }
-        String canonicalRequest = request.method() + "\n" + (canonicalUri.isEmpty() ? "/" : canonicalUri) + "\n\n"
-                + canonicalHeaders + "\n" + auth.group(5) + "\n" + hex(sha256(request.body()));
-        String scope = auth.group(2) + "/" + auth.group(3) + "/" + auth.group(4) + "/aws4_request";
-        String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-                + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-        byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), auth.group(2));
-        key = hmac(hmac(hmac(key, auth.group(3)), auth.group(4)), "aws4_request");
-        String expected = hex(hmac(key, toSign));
-        return expected.equals(auth.group(6)) ? null : "The request signature we calculated does not match the "
-                + "signature you provided.";
-    }
-
-    private static String uriEncode(String segment) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-_.~".indexOf(c) >= 0) {
-                encoded.append(c);
-            } else {
-                encoded.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return encoded.toString();
-    }
-
-    private static byte[] sha256(byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            lastSignedRegion = SigV4.verify(request, rawPath, null, true, accessKey, secretKey).region();
+            return null;
+        } catch (SecurityException e) {
+            return e.getMessage();
         }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }
