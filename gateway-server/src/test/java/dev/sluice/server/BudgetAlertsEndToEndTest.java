@@ -13,12 +13,8 @@ import dev.sluice.testkit.FakeOpenAi;
 import dev.sluice.testkit.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,15 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BudgetAlertsEndToEndTest {
 
-    private static final String PG = System.getenv().getOrDefault("PGHOST", "127.0.0.1") + ":"
-            + System.getenv().getOrDefault("PGPORT", "5432") + "/" + System.getenv().getOrDefault("PGDATABASE", "test");
-    private static final String PG_USER = System.getenv().getOrDefault("PGUSER", "postgres");
     private static final String REDIS_HOST = System.getenv().getOrDefault("REDIS_HOST", "127.0.0.1");
     private static final String REDIS_PORT = System.getenv().getOrDefault("REDIS_PORT", "6379");
 
     @TempDir
     Path dir;
-    private final String schema = "alerts_" + UUID.randomUUID().toString().replace("-", "");
+    private TestPostgres postgres;
     // 8 prompt tokens free, 3 output tokens at $0.0001: every call costs $0.0003
     private final FakeOpenAi openAi = new FakeOpenAi().reply("one two three").promptTokens(8, 0);
     private final FakeLogIntake webhook = new FakeLogIntake();
@@ -52,10 +45,7 @@ class BudgetAlertsEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + PG, PG_USER, "");
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
+        postgres = TestPostgres.schema("alerts");
         String config = """
                 model_list:
                   - model_name: gpt
@@ -63,11 +53,11 @@ class BudgetAlertsEndToEndTest {
                     model_info: {input_cost_per_token: 0, output_cost_per_token: 0.0001}
                 general_settings:
                   master_key: %s
-                  database_url: "postgresql://%s@%s?currentSchema=%s"
+                  %s
                   alerting: ["webhook"]
                 router_settings: {redis_host: %s, redis_port: %s}
                 environment_variables: {WEBHOOK_URL: "%s/budget-events"}
-                """.formatted(openAi.baseUri(), MASTER_KEY, PG_USER, PG, schema, REDIS_HOST, REDIS_PORT,
+                """.formatted(openAi.baseUri(), MASTER_KEY, postgres.databaseUrlLine(), REDIS_HOST, REDIS_PORT,
                 webhook.baseUri());
         first = RunningGateway.start(Files.createDirectories(dir.resolve("one")), config);
         second = RunningGateway.start(Files.createDirectories(dir.resolve("two")), config);
@@ -79,10 +69,7 @@ class BudgetAlertsEndToEndTest {
         second.close();
         webhook.close();
         openAi.close();
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + PG, PG_USER, "");
-             Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        postgres.close();
     }
 
     @Test

@@ -57,6 +57,36 @@ public record ConfigSection(String path, ObjectNode values) {
         return text(name).orElse(fallback);
     }
 
+    /**
+     * A setting that may instead come from an environment variable, as LiteLLM's integrations take
+     * their credentials ({@code LANGFUSE_PUBLIC_KEY}, {@code DD_API_KEY}, ...).
+     *
+     * @return the setting, else the variable; a blank value counts as absent
+     */
+    public Optional<String> text(String name, Map<String, String> environment, String variable) {
+        return text(name).or(() -> Optional.ofNullable(environment.get(variable))).filter(value -> !value.isBlank());
+    }
+
+    /**
+     * @param name  the setting the URL came from, for the error
+     * @param value the URL as given
+     * @return it as an http or https URI, without a trailing slash
+     * @throws IllegalArgumentException naming the setting when it is not one
+     */
+    public java.net.URI httpUrl(String name, String value) {
+        String url = value.strip().replaceAll("/+$", "");
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw invalid(name, "is not a URL");
+        }
+        if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw invalid(name, "must be an http or https URL");
+        }
+        return uri;
+    }
+
     /** @return the text setting; refused naming it when it is not given */
     public String requiredText(String name) {
         return text(name).filter(value -> !value.isBlank()).orElseThrow(() -> invalid(name, "is required"));

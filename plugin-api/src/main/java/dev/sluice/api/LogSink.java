@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -19,6 +20,27 @@ public interface LogSink extends AutoCloseable {
      * @throws Exception when the batch was not delivered
      */
     void send(List<LoggedCall> batch) throws Exception;
+
+    /**
+     * Sends a request to the sink's destination and insists on a 2xx answer: what every sink's
+     * {@link #send} ends with.
+     *
+     * @return the answer
+     * @throws IOException naming the destination's host only (its path or query may hold a token) and
+     *                     the status, or that it could not be reached
+     */
+    static UpstreamResponse deliver(HttpTransport transport, UpstreamRequest request) throws IOException {
+        UpstreamResponse answer;
+        try {
+            answer = transport.send(request);
+        } catch (GatewayException e) {
+            throw new IOException(request.uri().getHost() + " could not be reached (" + e.kind() + ")");
+        }
+        if (answer.status() / 100 != 2) {
+            throw new IOException(request.uri().getHost() + " answered HTTP " + answer.status());
+        }
+        return answer;
+    }
 
     /** Called once when the gateway stops, after the last batch. */
     @Override

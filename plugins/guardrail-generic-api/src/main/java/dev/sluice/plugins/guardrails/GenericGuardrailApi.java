@@ -41,17 +41,8 @@ public final class GenericGuardrailApi implements Guardrail {
     @Override
     public GuardrailCheck open(GuardrailSetup setup) {
         ConfigSection settings = setup.settings();
-        String base = settings.requiredText("api_base").strip();
-        URI endpoint;
-        try {
-            endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                    + "/beta/litellm_basic_guardrail_api");
-        } catch (IllegalArgumentException e) {
-            throw settings.invalid("api_base", "is not a URL");
-        }
-        if (endpoint.getHost() == null || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
-            throw settings.invalid("api_base", "must be an http or https URL");
-        }
+        URI endpoint = URI.create(settings.httpUrl("api_base", settings.requiredText("api_base"))
+                + "/beta/litellm_basic_guardrail_api");
         long timeout = settings.number("timeout", 10);
         if (timeout < 1 || timeout > 300) {
             throw settings.invalid("timeout", "must be between 1 and 300 seconds");

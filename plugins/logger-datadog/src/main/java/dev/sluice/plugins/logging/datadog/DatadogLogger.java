@@ -6,7 +6,6 @@ import dev.sluice.api.LogSink;
 import dev.sluice.api.LoggerSetup;
 import java.net.URI;
 import java.util.Map;
-import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
@@ -32,19 +31,11 @@ public final class DatadogLogger implements CallLogger {
     public LogSink open(LoggerSetup setup) {
         ConfigSection settings = setup.settings();
         Map<String, String> environment = setup.environment();
-        String apiKey = settings.text("dd_api_key").or(() -> Optional.ofNullable(environment.get("DD_API_KEY")))
-                .filter(value -> !value.isBlank())
+        String apiKey = settings.text("dd_api_key", environment, "DD_API_KEY")
                 .orElseThrow(() -> settings.invalid("dd_api_key", "is required (or set DD_API_KEY)"));
         String site = environment.getOrDefault("DD_SITE", "datadoghq.com");
-        URI intake;
-        try {
-            intake = URI.create(settings.text("endpoint").orElse("https://http-intake.logs." + site + "/api/v2/logs"));
-        } catch (IllegalArgumentException e) {
-            throw settings.invalid("endpoint", "is not a URL");
-        }
-        if (intake.getHost() == null) {
-            throw settings.invalid("endpoint", "must be an http or https URL");
-        }
+        URI intake = settings.httpUrl("endpoint", settings.text("endpoint")
+                .orElse("https://http-intake.logs." + site + "/api/v2/logs"));
         String env = environment.getOrDefault("DD_ENV", "unknown");
         return new DatadogSink(intake, apiKey, environment.getOrDefault("DD_SOURCE", "litellm"),
                 environment.getOrDefault("DD_SERVICE", "litellm-server"), "env:" + env,

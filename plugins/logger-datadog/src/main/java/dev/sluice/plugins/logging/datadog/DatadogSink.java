@@ -2,12 +2,10 @@ package dev.sluice.plugins.logging.datadog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.sluice.api.GatewayException;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.LogSink;
 import dev.sluice.api.LoggedCall;
 import dev.sluice.api.UpstreamRequest;
-import dev.sluice.api.UpstreamResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -48,15 +46,7 @@ final class DatadogSink implements LogSink {
                     .put("service", service).put("status", call.succeeded() ? "info" : "error")
                     .put("message", json.writeValueAsString(call.payload()));
         }
-        UpstreamResponse answer;
-        try {
-            answer = transport.send(new UpstreamRequest("POST", intake, Map.of("Content-Type", "application/json",
-                    "DD-API-KEY", apiKey), json.writeValueAsBytes(logs), TIMEOUT));
-        } catch (GatewayException e) {
-            throw new IOException(intake.getHost() + " could not be reached (" + e.kind() + ")");
-        }
-        if (answer.status() / 100 != 2) {
-            throw new IOException(intake.getHost() + " answered HTTP " + answer.status());
-        }
+        LogSink.deliver(transport, new UpstreamRequest("POST", intake, Map.of("Content-Type", "application/json",
+                "DD-API-KEY", apiKey), json.writeValueAsBytes(logs), TIMEOUT));
     }
 }

@@ -38,18 +38,8 @@ public final class GenericApiLogger implements CallLogger {
     @Override
     public LogSink open(LoggerSetup setup) {
         ConfigSection settings = setup.settings();
-        String endpoint = settings.text("endpoint").or(() -> java.util.Optional.ofNullable(
-                setup.environment().get("GENERIC_LOGGER_ENDPOINT"))).filter(value -> !value.isBlank())
-                .orElseThrow(() -> settings.invalid("endpoint", "is required (or set GENERIC_LOGGER_ENDPOINT)"));
-        URI uri;
-        try {
-            uri = URI.create(endpoint.strip());
-        } catch (IllegalArgumentException e) {
-            throw settings.invalid("endpoint", "is not a URL");
-        }
-        if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-            throw settings.invalid("endpoint", "must be an http or https URL");
-        }
+        URI uri = settings.httpUrl("endpoint", settings.text("endpoint", setup.environment(), "GENERIC_LOGGER_ENDPOINT")
+                .orElseThrow(() -> settings.invalid("endpoint", "is required (or set GENERIC_LOGGER_ENDPOINT)")));
         Map<String, String> headers = new LinkedHashMap<>(headersFromEnvironment(setup.environment()));
         headers.putAll(settings.textMap("headers"));
         LogFormat format = LogFormat.named(settings.text("log_format", "json_array"))

@@ -1,12 +1,10 @@
 package dev.sluice.plugins.logging.generic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.api.GatewayException;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.LogSink;
 import dev.sluice.api.LoggedCall;
 import dev.sluice.api.UpstreamRequest;
-import dev.sluice.api.UpstreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -59,15 +57,6 @@ final class HttpLogSink implements LogSink {
     private void post(byte[] body, String contentType) throws IOException {
         Map<String, String> sent = new HashMap<>(headers);
         sent.putIfAbsent("Content-Type", contentType);
-        UpstreamResponse answer;
-        try {
-            answer = transport.send(new UpstreamRequest("POST", endpoint, sent, body, timeout));
-        } catch (GatewayException e) {
-            throw new IOException(endpoint.getHost() + " could not be reached (" + e.kind() + ")");
-        }
-        if (answer.status() / 100 != 2) {
-            // the endpoint's host only: its path or query may carry a token
-            throw new IOException(endpoint.getHost() + " answered HTTP " + answer.status());
-        }
+        LogSink.deliver(transport, new UpstreamRequest("POST", endpoint, sent, body, timeout));
     }
 }

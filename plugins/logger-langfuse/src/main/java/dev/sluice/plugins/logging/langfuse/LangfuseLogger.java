@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
@@ -36,29 +35,14 @@ public final class LangfuseLogger implements CallLogger {
     public LogSink open(LoggerSetup setup) {
         ConfigSection settings = setup.settings();
         Map<String, String> environment = setup.environment();
-        String publicKey = setting(settings, "langfuse_public_key", environment, "LANGFUSE_PUBLIC_KEY")
+        String publicKey = settings.text("langfuse_public_key", environment, "LANGFUSE_PUBLIC_KEY")
                 .orElseThrow(() -> settings.invalid("langfuse_public_key", "is required (or set LANGFUSE_PUBLIC_KEY)"));
-        String secretKey = setting(settings, "langfuse_secret", environment, "LANGFUSE_SECRET_KEY")
+        String secretKey = settings.text("langfuse_secret", environment, "LANGFUSE_SECRET_KEY")
                 .orElseThrow(() -> settings.invalid("langfuse_secret", "is required (or set LANGFUSE_SECRET_KEY)"));
-        String host = setting(settings, "langfuse_host", environment, "LANGFUSE_HOST").orElse("https://cloud.langfuse.com");
-        URI ingestion;
-        try {
-            ingestion = URI.create((host.endsWith("/") ? host.substring(0, host.length() - 1) : host)
-                    + "/api/public/ingestion");
-        } catch (IllegalArgumentException e) {
-            throw settings.invalid("langfuse_host", "is not a URL");
-        }
-        if (ingestion.getHost() == null) {
-            throw settings.invalid("langfuse_host", "must be an http or https URL");
-        }
+        URI ingestion = URI.create(settings.httpUrl("langfuse_host", settings.text("langfuse_host", environment,
+                "LANGFUSE_HOST").orElse("https://cloud.langfuse.com")) + "/api/public/ingestion");
         String authorization = "Basic " + Base64.getEncoder().encodeToString((publicKey + ":" + secretKey)
                 .getBytes(StandardCharsets.UTF_8));
         return new LangfuseSink(ingestion, authorization, setup.transport(), setup.json());
-    }
-
-    private static Optional<String> setting(ConfigSection settings, String name, Map<String, String> environment,
-                                            String variable) {
-        return settings.text(name).or(() -> Optional.ofNullable(environment.get(variable)))
-                .filter(value -> !value.isBlank());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.api.GatewayException;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.LogSink;
 import dev.sluice.api.LoggedCall;
@@ -45,16 +44,8 @@ final class LangfuseSink implements LogSink {
             events.add(event(call.id() + "-trace", "trace-create", startTime, trace(call, startTime)));
             events.add(event(call.id() + "-generation", "generation-create", startTime, generation(call, startTime)));
         }
-        UpstreamResponse answer;
-        try {
-            answer = transport.send(new UpstreamRequest("POST", ingestion, Map.of("Content-Type", "application/json",
-                    "Authorization", authorization), json.writeValueAsBytes(body), TIMEOUT));
-        } catch (GatewayException e) {
-            throw new IOException(ingestion.getHost() + " could not be reached (" + e.kind() + ")");
-        }
-        if (answer.status() / 100 != 2) {
-            throw new IOException(ingestion.getHost() + " answered HTTP " + answer.status());
-        }
+        UpstreamResponse answer = LogSink.deliver(transport, new UpstreamRequest("POST", ingestion, Map.of(
+                "Content-Type", "application/json", "Authorization", authorization), json.writeValueAsBytes(body), TIMEOUT));
         // 207: Langfuse reports events it refused one by one instead of failing the request
         JsonNode errors = json.readTree(answer.body()).path("errors");
         if (errors.isArray() && !errors.isEmpty()) {

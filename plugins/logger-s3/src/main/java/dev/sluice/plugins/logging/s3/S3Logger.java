@@ -43,33 +43,19 @@ public final class S3Logger implements CallLogger {
         ConfigSection settings = setup.settings();
         Map<String, String> environment = setup.environment();
         String bucket = settings.requiredText("s3_bucket_name");
-        String region = setting(settings, "s3_region_name", environment, "AWS_REGION").orElse("us-east-1");
-        String accessKey = setting(settings, "s3_aws_access_key_id", environment, "AWS_ACCESS_KEY_ID")
+        String region = settings.text("s3_region_name", environment, "AWS_REGION").orElse("us-east-1");
+        String accessKey = settings.text("s3_aws_access_key_id", environment, "AWS_ACCESS_KEY_ID")
                 .orElseThrow(() -> settings.invalid("s3_aws_access_key_id", "is required (or set AWS_ACCESS_KEY_ID)"));
-        String secretKey = setting(settings, "s3_aws_secret_access_key", environment, "AWS_SECRET_ACCESS_KEY")
+        String secretKey = settings.text("s3_aws_secret_access_key", environment, "AWS_SECRET_ACCESS_KEY")
                 .orElseThrow(() -> settings.invalid("s3_aws_secret_access_key",
                         "is required (or set AWS_SECRET_ACCESS_KEY)"));
-        Optional<String> sessionToken = setting(settings, "s3_aws_session_token", environment, "AWS_SESSION_TOKEN");
+        Optional<String> sessionToken = settings.text("s3_aws_session_token", environment, "AWS_SESSION_TOKEN");
         AwsCredentialsIdentity identity = sessionToken.<AwsCredentialsIdentity>map(token ->
                 AwsSessionCredentialsIdentity.create(accessKey, secretKey, token))
                 .orElseGet(() -> AwsCredentialsIdentity.create(accessKey, secretKey));
-        String endpoint = settings.text("s3_endpoint_url").orElse("https://s3." + region + ".amazonaws.com");
-        URI base;
-        try {
-            base = URI.create(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint);
-        } catch (IllegalArgumentException e) {
-            throw settings.invalid("s3_endpoint_url", "is not a URL");
-        }
-        if (base.getHost() == null) {
-            throw settings.invalid("s3_endpoint_url", "must be an http or https URL");
-        }
+        URI base = settings.httpUrl("s3_endpoint_url", settings.text("s3_endpoint_url")
+                .orElse("https://s3." + region + ".amazonaws.com"));
         String prefix = settings.text("s3_path", "").replaceAll("^/+|/+$", "");
         return new S3Sink(base, bucket, prefix, region, identity, setup.transport(), setup.json());
-    }
-
-    private static Optional<String> setting(ConfigSection settings, String name, Map<String, String> environment,
-                                            String variable) {
-        return settings.text(name).or(() -> Optional.ofNullable(environment.get(variable)))
-                .filter(value -> !value.isBlank());
     }
 }
