@@ -111,6 +111,23 @@ class GuardrailsEndToEndTest {
     }
 
     @Test
+    void aTeamsGuardrailsApplyToItsKeysAndOnlyAnAdminChangesAKeysGuardrails() {
+        gateway.postWithMasterKey("/team/new", "{\"team_id\": \"falcon-free\", \"guardrails\": [\"house-rules\"]}");
+        String teamKey = json(gateway.postWithMasterKey("/key/generate", "{\"team_id\": \"falcon-free\"}"))
+                .path("key").asText();
+        assertEquals(400, gateway.post("/v1/chat/completions", chat("project falcon status?", ""),
+                "Authorization", "Bearer " + teamKey).statusCode(), "the team's guardrail");
+        gateway.postWithMasterKey("/user/new", "{\"user_id\": \"dana\"}");
+        String own = json(gateway.postWithMasterKey("/key/generate", "{\"user_id\": \"dana\", \"guardrails\": "
+                + "[\"house-rules\"]}")).path("key").asText();
+        HttpResponse<String> edited = gateway.post("/key/update", "{\"key\": \"" + own + "\", \"metadata\": "
+                + "{\"purpose\": \"demo\", \"guardrails\": []}}", "Authorization", "Bearer " + own);
+        assertEquals(200, edited.statusCode(), edited.body());
+        assertEquals(400, gateway.post("/v1/chat/completions", chat("project falcon status?", ""),
+                "Authorization", "Bearer " + own).statusCode(), "its owner could not take the key's guardrail off");
+    }
+
+    @Test
     void liteLlmsGuardrailEndpointsListAndApplyThem() {
         JsonNode list = json(gateway.get("/guardrails/list", "Authorization", "Bearer " + MASTER_KEY));
         assertEquals(2, list.path("guardrails").size());

@@ -36,6 +36,10 @@ public final class AccessFilter implements GatewayFilter {
     /** The alias of the caller's team, if it has one: for metrics. */
     public static final CallContext.Key<String> TEAM_ALIAS = new CallContext.Key<>("team-alias", String.class);
 
+    /** The caller's team's {@code metadata}, when it has a team (its guardrails, for one). */
+    public static final CallContext.Key<ObjectNode> TEAM_METADATA = new CallContext.Key<>("team-metadata",
+            ObjectNode.class);
+
     /** The accounts the call is counted against, most specific first. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static final CallContext.Key<List<Account>> ACCOUNTS = new CallContext.Key<>("accounts", (Class) List.class);
@@ -171,6 +175,9 @@ public final class AccessFilter implements GatewayFilter {
             String name = row.path("team_alias").asText(teamId);
             if (row.path("team_alias").isTextual()) {
                 context.attribute(TEAM_ALIAS, row.path("team_alias").asText());
+            }
+            if (row.path("metadata").isObject() && !row.path("metadata").isEmpty()) {
+                context.attribute(TEAM_METADATA, (ObjectNode) row.get("metadata"));
             }
             add(accounts, Account.of("team:" + teamId, "team '" + name + "'", row, "max_budget", directory.tierOf(row)));
             if (key.userId().isPresent()) {

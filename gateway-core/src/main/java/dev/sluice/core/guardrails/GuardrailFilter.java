@@ -15,6 +15,7 @@ import dev.sluice.api.GuardrailVerdict;
 import dev.sluice.api.ModelRequest;
 import dev.sluice.api.ModelResponse;
 import dev.sluice.api.ModelResult;
+import dev.sluice.core.accounts.AccessFilter;
 import dev.sluice.core.config.GuardrailConfig.Mode;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
@@ -153,12 +154,13 @@ final class GuardrailFilter implements GatewayFilter {
         return memos.computeIfAbsent(guardrail.config().name(), name -> new HashMap<>());
     }
 
-    /** The call's guardrails: default_on ones, the key's, the request's; an unknown name is the caller's 400. */
+    /** The call's guardrails: default_on ones, the key's, its team's, the request's; an unknown name is a 400. */
     private List<ConfiguredGuardrail> active(ModelRequest request, CallContext context) {
         Set<String> names = new LinkedHashSet<>();
         byName.values().stream().filter(g -> g.config().defaultOn()).forEach(g -> names.add(g.config().name()));
         context.principal().map(caller -> caller.metadata().get("guardrails")).ifPresent(listed ->
                 names.addAll(namesIn(listed)));
+        context.attribute(AccessFilter.TEAM_METADATA).ifPresent(team -> names(team.path("guardrails"), names));
         names(request.body().path("guardrails"), names);
         names(request.body().path("metadata").path("guardrails"), names);
         List<ConfiguredGuardrail> active = new ArrayList<>();

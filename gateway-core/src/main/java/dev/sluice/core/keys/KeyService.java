@@ -144,6 +144,14 @@ public final class KeyService {
         if (fields.has("guardrails")) {
             changes.put("metadata", withGuardrails(fields, fields.object("metadata").orElse(key.metadata().deepCopy())));
         }
+        if (changes.containsKey("metadata") && caller.role() != Role.PROXY_ADMIN) {
+            // a key's guardrails are the admin's to change: its owner edits the rest of its metadata
+            ObjectNode kept = (ObjectNode) changes.get("metadata");
+            kept.remove("guardrails");
+            if (key.metadata().has("guardrails")) {
+                kept.set("guardrails", key.metadata().get("guardrails"));
+            }
+        }
         copy(fields, changes, "max_budget", fields.amount("max_budget"));
         copy(fields, changes, "soft_budget", fields.amount("soft_budget"));
         copy(fields, changes, "spend", fields.amount("spend").orElse(BigDecimal.ZERO));

@@ -33,7 +33,7 @@ public final class TeamService {
     static final Map<String, ColumnType> FIELDS = Columns.budgeted().without("spend", "budget_reset_at")
             .add(ColumnType.TEXT, "team_alias", "budget_id").add(ColumnType.STRINGS, "models")
             .add(ColumnType.OBJECT, "metadata").add(ColumnType.BOOL, "blocked").build();
-    static final Set<String> NOT_YET = Set.of("organization_id", "model_aliases", "tags", "guardrails",
+    static final Set<String> NOT_YET = Set.of("organization_id", "model_aliases", "tags",
             "team_member_permissions", "model_rpm_limit", "model_tpm_limit", "team_member_budget",
             "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration", "object_permission",
             "prompts", "router_settings", "secret_manager_settings", "allowed_vector_store_indexes",
@@ -76,7 +76,7 @@ public final class TeamService {
     /** Creates a team from a {@code /team/new} body's own fields; its members are returned for the caller to add. */
     public ObjectNode create(ObjectNode body, Principal caller) {
         Permissions.requireAdmin(caller, "create teams");
-        AdminBody fields = body(body, Set.of("team_id", "members_with_roles"));
+        AdminBody fields = body(withGuardrails(body, null), Set.of("team_id", "members_with_roles"));
         String id = fields.text("team_id").filter(text -> !text.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
         Map<String, Object> values = new LinkedHashMap<>(fields.values(FIELDS));
         values.put("team_id", id);
@@ -85,8 +85,8 @@ public final class TeamService {
 
     /** {@code /team/update}. */
     public ObjectNode update(ObjectNode body, Principal caller) {
-        AdminBody fields = body(body, Set.of("team_id"));
-        String id = teamId(fields);
+        String id = teamId(body(body, Set.of("team_id", "guardrails")));
+        AdminBody fields = body(withGuardrails(body, teams.get(id).path("metadata")), Set.of("team_id"));
         if (caller.role() != Role.PROXY_ADMIN) {
             // a team's own admins may rename it and change its metadata; its budget, limits and
             // models are the proxy admin's, or a team admin could raise its own budget
@@ -98,6 +98,18 @@ public final class TeamService {
                     throw Permissions.forbidden("A team admin may change " + TEAM_ADMIN_FIELDS + " of its team; '"
                             + field + "' is for a proxy admin to change.");
                 }
+            }
+            if (body.path("metadata").isObject()) {
+                // the team's guardrails are the proxy admin's: a team admin's metadata keeps them
+                ObjectNode metadata = ((ObjectNode) body.get("metadata")).deepCopy();
+                metadata.remove("guardrails");
+                com.fasterxml.jackson.databind.JsonNode current = teams.get(id).path("metadata").path("guardrails");
+                if (!current.isMissingNode()) {
+                    metadata.set("guardrails", current);
+                }
+                ObjectNode copy = body.deepCopy();
+                copy.set("metadata", metadata);
+                fields = body(copy, Set.of("team_id"));
             }
         }
         return teams.update(id, fields.values(FIELDS));
@@ -192,6 +204,25 @@ public final class TeamService {
             entry.put("role", member.path("role").asText());
         }
         return team;
+    }
+
+    /**
+     * LiteLLM's {@code guardrails} of a team, kept in its {@code metadata.guardrails}, where the
+     * guardrail stage reads it for the team's keys.
+     *
+     * @param current the team's metadata now, for an update that changes only its guardrails
+     */
+    private static ObjectNode withGuardrails(ObjectNode body, com.fasterxml.jackson.databind.JsonNode current) {
+        if (!body.has("guardrails")) {
+            return body;
+        }
+        ObjectNode copy = body.deepCopy();
+        com.fasterxml.jackson.databind.JsonNode guardrails = copy.remove("guardrails");
+        ObjectNode metadata = copy.path("metadata").isObject() ? (ObjectNode) copy.get("metadata")
+                : current != null && current.isObject() ? ((ObjectNode) current).deepCopy() : copy.objectNode();
+        metadata.set("guardrails", guardrails);
+        copy.set("metadata", metadata);
+        return copy;
     }
 
     private static AdminBody body(ObjectNode body, Set<String> extra) {

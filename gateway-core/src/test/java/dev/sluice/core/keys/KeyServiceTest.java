@@ -102,7 +102,8 @@ class KeyServiceTest {
                 "{\"models\":\"gpt-4o\"}", "models",
                 "{\"rpm_limit\":1.5}", "rpm_limit",
                 "{\"colour\":\"blue\"}", "colour",
-                "{\"guardrails\":[\"pii\"]}", "guardrails",
+                "{\"guardrails\":\"pii\"}", "guardrails",
+                "{\"tags\":[\"prod\"]}", "tags",
                 "{\"key\":\"not-a-key\"}", "key",
                 "{\"metadata\":[1]}", "metadata");
         cases.forEach((json, field) -> {
