@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sluice.api.AuthStrategy;
 import dev.sluice.api.GatewayFilter;
-import dev.sluice.api.AlertChannel;
-import dev.sluice.api.CallLogger;
 import dev.sluice.api.Guardrail;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.api.ModelRequest;
@@ -21,11 +19,7 @@ import dev.sluice.core.budget.RedisBudgets;
 import dev.sluice.core.budget.BudgetFilter;
 import dev.sluice.core.budget.BudgetResets;
 import dev.sluice.core.config.GatewayConfig;
-import dev.sluice.core.alerting.Alerts;
 import dev.sluice.core.alerting.BudgetAlerts;
-import dev.sluice.core.alerting.OperationalAlerts;
-import dev.sluice.core.config.AlertingSettings;
-import dev.sluice.core.logging.CallLogs;
 import dev.sluice.core.guardrails.Guardrails;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
@@ -120,13 +114,15 @@ public final class Gateway implements AutoCloseable {
     private final KeyDirectory keyDirectory;
     private final PassThroughCalls passThrough;
     private final Guardrails guardrails;
+    private final Watchers watchers;
 
     private Gateway(GatewayConfig config, PluginHost plugins, ObjectMapper json, Authenticator authenticator,
                     ModelCatalog catalog, Pipeline pipeline, DeploymentHealthCheck healthCheck, Database database,
                     Governance governance, SpendLedger spend, BudgetResets resets, TieredCache cache,
                     Optional<SharedRedis> shared, Telemetry telemetry, StoredModels storedModels,
                     KeyDirectory keyDirectory, AccountDirectory accounts, Optional<ChangeBroadcast> broadcast,
-                    PassThroughCalls passThrough, Guardrails guardrails) {
+                    PassThroughCalls passThrough, Guardrails guardrails, Watchers watchers) {
+        this.watchers = watchers;
         this.passThrough = passThrough;
         this.guardrails = guardrails;
         this.accounts = accounts;
@@ -179,6 +175,7 @@ public final class Gateway implements AutoCloseable {
         PluginHost plugins;
         BudgetResets resets = null;
         TieredCache cache = null;
+        Watchers watchers = null;
         Optional<SharedRedis> shared = Optional.empty();
         try {
             plugins = PluginHost.start(pluginsDir, dataDir.resolve("plugins-loaded"), config.pluginSettings());
@@ -254,13 +251,13 @@ public final class Gateway implements AutoCloseable {
             if (cache.enabled()) {
                 filters.add(new CacheFilter(cache, config.cache(), catalog, json, Clock.systemUTC()));
             }
-            Telemetry telemetry = telemetry(config, catalog, tracing, plugins, shared, transport, json, router, database);
-            telemetry.loggers().ifPresent(filters::add);
-            telemetry.operationalAlerts().ifPresent(filters::add);
+            Telemetry telemetry = telemetry(config, catalog, tracing);
+            watchers = Watchers.open(config, plugins, shared, transport, json, telemetry.metrics(), router, database);
+            watchers.filters().forEach(filters::add);
             Guardrails guardrails = Guardrails.open(config.guardrails(), plugins.extensions(Guardrail.class),
                     config.observability().environment(), transport, json);
             guardrails.filter().ifPresent(filters::add);
-            spend.watch(new BudgetAlerts(telemetry.alerts(), json));
+            spend.watch(new BudgetAlerts(watchers.alerts(), json));
             telemetry.metrics().watchSpend(spend::backlogBytes, spend::quarantined, database::available);
             router.observe(tracing, attemptMetrics(telemetry.metrics()));
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));
@@ -272,9 +269,12 @@ public final class Gateway implements AutoCloseable {
             }
             return new Gateway(config, plugins, json, authenticator, catalog, pipeline,
                     new DeploymentHealthCheck(catalog, transport, json), database, governance, spend, resets, cache, shared,
-                    telemetry, storedModels, virtualKeys, directory, broadcasts, passThrough, guardrails);
+                    telemetry, storedModels, virtualKeys, directory, broadcasts, passThrough, guardrails, watchers);
         } catch (RuntimeException e) {
             tracing.close();
+            if (watchers != null) {
+                watchers.close();
+            }
             shared.ifPresent(SharedRedis::close);
             if (cache != null) {
                 cache.close();
@@ -310,13 +310,8 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    /**
-     * Metrics with each deployment's state read from its load, the request log, the spans and the
-     * logging callbacks.
-     */
-    private static Telemetry telemetry(GatewayConfig config, ModelCatalog catalog, Tracing tracing, PluginHost plugins,
-                                       Optional<SharedRedis> shared, HttpTransport transport, ObjectMapper json,
-                                       Router router, Database database) {
+    /** Metrics with each deployment's state read from its load, the request log and the spans. */
+    private static Telemetry telemetry(GatewayConfig config, ModelCatalog catalog, Tracing tracing) {
         GatewayMetrics metrics = new GatewayMetrics(() -> {
             long now = System.currentTimeMillis();
             Map<List<String>, Double> states = new HashMap<>();
@@ -330,21 +325,7 @@ public final class Gateway implements AutoCloseable {
         if (tracing.on()) {
             LOG.info("Tracing calls with OpenTelemetry");
         }
-        CallLogs callLogs = CallLogs.open(config.observability(), plugins.extensions(CallLogger.class), transport, json,
-                metrics.loggerOutcomes(), Clock.systemUTC());
-        metrics.watchLoggerQueues(callLogs::depths);
-        Alerts alerts = Alerts.open(config.observability().alerting(), plugins.extensions(AlertChannel.class),
-                config.observability().environment(), shared.orElse(null), transport, json, metrics.alertOutcomes(),
-                Clock.systemUTC());
-        Optional<OperationalAlerts> operational = Optional.empty();
-        if (AlertingSettings.OPERATIONAL.stream().anyMatch(alerts::raises)) {
-            OperationalAlerts watch = new OperationalAlerts(alerts, config.observability().alerting().threshold(),
-                    database::available, json, Clock.systemUTC());
-            router.onCooldown(watch::cooledDown);
-            operational = Optional.of(watch);
-        }
-        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()), callLogs, alerts,
-                operational);
+        return new Telemetry(tracing, metrics, new RequestLog(config.observability().jsonLogs()));
     }
 
     /**
@@ -450,6 +431,11 @@ public final class Gateway implements AutoCloseable {
         return pipeline.execute(request, context);
     }
 
+    /** @return the loggers and alerts in effect */
+    public Watchers watchers() {
+        return watchers;
+    }
+
     /** @return the configured guardrails */
     public Guardrails guardrails() {
         return guardrails;
@@ -552,6 +538,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        watchers.close();
         storedModels.close();
         telemetry.close();
         cache.close();

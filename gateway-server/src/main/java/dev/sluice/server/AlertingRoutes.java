@@ -23,8 +23,8 @@ final class AlertingRoutes {
         endpoints.get("/get/config/callbacks", (caller, req) -> {
             Permissions.requireAdminReader(caller, "the callbacks");
             ObjectNode body = endpoints.object().put("status", "success");
-            body.set("callbacks", gateway.telemetry().callLogs().describe());
-            Alerts alerts = gateway.telemetry().alerts();
+            body.set("callbacks", gateway.watchers().callLogs().describe());
+            Alerts alerts = gateway.watchers().alerts();
             var channels = body.putArray("alerts");
             for (String channel : alerts.channels()) {
                 var entry = channels.addObject().put("name", channel);
@@ -37,7 +37,7 @@ final class AlertingRoutes {
             String service = AdminEndpoints.param(req, "service").filter(name -> !name.isBlank())
                     .orElseThrow(() -> GatewayException.badRequest("Name the alerting channel to test: "
                             + "/health/services?service=slack (or webhook, msteams, discord).", "service"));
-            Alerts alerts = gateway.telemetry().alerts();
+            Alerts alerts = gateway.watchers().alerts();
             if (!alerts.test(service, "Sluice test alert: alerting to " + service + " works.")) {
                 throw GatewayException.badRequest("'" + service + "' is not an alerting channel in effect; in effect: "
                         + alerts.channels() + ". Add it to general_settings.alerting and set its webhook URL.",

@@ -102,7 +102,8 @@ class InfoAndHealthTest {
         JsonNode ready = json(gateway.get("/health/readiness"));
         assertEquals("healthy", ready.path("status").asText());
         assertTrue(ready.has("db") && ready.has("cache") && ready.has("litellm_version"), ready.toString());
-        assertEquals(15, ready.path("plugins").size(), "seven providers, virtual keys, two caches, five routing policies");
+        assertEquals(23, ready.path("plugins").size(), "seven providers, virtual keys, two caches, five routing policies, "
+                + "four loggers, the alert channels, three guardrails");
     }
 
     @Test

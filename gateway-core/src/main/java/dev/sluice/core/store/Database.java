@@ -69,8 +69,10 @@ public final class Database implements AutoCloseable {
             // CACHE_SIZE (KB) bounds H2's page cache inside the gateway's heap. DB_CLOSE_ON_EXIT=FALSE:
             // H2's own shutdown hook would close the database while the gateway's is still writing
             // the last spend records (they would wait in the journal for the next start).
+            // WRITE_DELAY=0: each commit reaches the file before it returns; H2's default holds commits
+            // in memory for up to half a second, so a killed process lost keys it had just created
             config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=16384;DB_CLOSE_ON_EXIT=FALSE");
+                    + "DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=16384;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
             config.setUsername("sluice");
             config.setPassword("");
             config.setMaximumPoolSize(4);

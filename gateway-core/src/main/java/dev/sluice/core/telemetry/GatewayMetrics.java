@@ -125,14 +125,14 @@ public final class GatewayMetrics {
                 () -> Map.of(List.of(), databaseUp.getAsBoolean() ? 1.0 : 0.0));
     }
 
-    /** @return where alerts are counted by type, channel and outcome */
-    public dev.sluice.core.alerting.Alerts.AlertOutcomes alertOutcomes() {
-        return (alertType, channel, outcome) -> alerts.add(1, alertType, channel, outcome);
+    /** Counts an alert by type, channel and outcome ({@code sluice_alerts_total}). */
+    public void alert(String alertType, String channel, String outcome) {
+        alerts.add(1, alertType, channel, outcome);
     }
 
-    /** @return where the loggers count the calls they sent, dropped and failed to send */
-    public dev.sluice.core.logging.LogOutcomes loggerOutcomes() {
-        return (logger, outcome, calls) -> loggerEvents.add(calls, logger, outcome);
+    /** Counts calls a logger sent, dropped or failed to send ({@code sluice_logger_events_total}). */
+    public void loggerEvents(String logger, String outcome, int calls) {
+        loggerEvents.add(calls, logger, outcome);
     }
 
     /** @param depths each logger's calls waiting, for {@code sluice_logger_queue_depth} */

@@ -6,9 +6,6 @@ import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.ModelResult;
-import dev.sluice.core.alerting.Alerts;
-import dev.sluice.core.alerting.OperationalAlerts;
-import dev.sluice.core.logging.CallLogs;
 import dev.sluice.core.pipeline.CallEnd;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -18,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * What the gateway tells operators about its calls: spans ({@link Tracing}), Prometheus metrics
- * ({@link GatewayMetrics}), the request log ({@link RequestLog}), the logging callbacks
- * ({@link CallLogs}) and alerts ({@link Alerts}). The HTTP layer starts an
+ * ({@link GatewayMetrics}) and the request log ({@link RequestLog}); the loggers and alerts the
+ * gateway also tells are {@code logging} and {@code alerting}. The HTTP layer starts an
  * {@link Observation} when a model call arrives and finishes it when the answer has been sent.
  */
 public final class Telemetry implements AutoCloseable {
@@ -27,46 +24,16 @@ public final class Telemetry implements AutoCloseable {
     private final Tracing tracing;
     private final GatewayMetrics metrics;
     private final RequestLog requestLog;
-    private final CallLogs callLogs;
-    private final Alerts alerts;
-    private final java.util.Optional<OperationalAlerts> operationalAlerts;
 
     /**
      * @param tracing    the spans; closed with this
      * @param metrics    the metrics
      * @param requestLog the request log
-     * @param callLogs   the logging callbacks; closed with this
-     * @param alerts     the alerting channels; closed with this
-     * @param operationalAlerts the stage raising alerts about calls, if such alerts are on; closed with this
      */
-    public Telemetry(Tracing tracing, GatewayMetrics metrics, RequestLog requestLog, CallLogs callLogs, Alerts alerts,
-                     java.util.Optional<OperationalAlerts> operationalAlerts) {
+    public Telemetry(Tracing tracing, GatewayMetrics metrics, RequestLog requestLog) {
         this.tracing = tracing;
         this.metrics = metrics;
         this.requestLog = requestLog;
-        this.callLogs = callLogs;
-        this.alerts = alerts;
-        this.operationalAlerts = operationalAlerts;
-    }
-
-    /** @return the pipeline stage raising alerts about calls, if such alerts are on */
-    public java.util.Optional<GatewayFilter> operationalAlerts() {
-        return operationalAlerts.map(GatewayFilter.class::cast);
-    }
-
-    /** @return the logging callbacks in effect */
-    public CallLogs callLogs() {
-        return callLogs;
-    }
-
-    /** @return where alerts go */
-    public Alerts alerts() {
-        return alerts;
-    }
-
-    /** @return the pipeline stage feeding the logging callbacks, if any is configured */
-    public java.util.Optional<GatewayFilter> loggers() {
-        return callLogs.filter();
     }
 
     /** @return the spans */
@@ -135,9 +102,6 @@ public final class Telemetry implements AutoCloseable {
 
     @Override
     public void close() {
-        callLogs.close(); // sends what the loggers still hold
-        operationalAlerts.ifPresent(OperationalAlerts::close);
-        alerts.close();
         requestLog.close();
         tracing.close(); // flushes what is still queued
     }
