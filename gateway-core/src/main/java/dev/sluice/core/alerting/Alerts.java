@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -151,7 +152,7 @@ public final class Alerts implements AutoCloseable {
     }
 
     /** @return the alert types raised, for the admin API */
-    public java.util.Set<String> alertTypes() {
+    public Set<String> alertTypes() {
         return settings.alertTypes();
     }
 

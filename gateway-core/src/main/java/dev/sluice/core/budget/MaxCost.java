@@ -9,6 +9,7 @@ import dev.sluice.core.spend.ModelPrice;
 import dev.sluice.core.spend.PriceBook;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The most a call can cost, for reservations. Prompt tokens are counted with OpenAI's tokenizer
@@ -57,9 +58,9 @@ public final class MaxCost {
         return most;
     }
 
-    private static java.util.OptionalLong outputCap(ModelRequest request) {
+    private static OptionalLong outputCap(ModelRequest request) {
         JsonNode cap = request.body().get("max_output_tokens"); // the Responses API's name for it
-        return cap != null && cap.canConvertToLong() ? java.util.OptionalLong.of(cap.asLong()) : request.maxOutputTokens();
+        return cap != null && cap.canConvertToLong() ? OptionalLong.of(cap.asLong()) : request.maxOutputTokens();
     }
 
     /** OpenAI's GPT and o-series models, wherever they are served from (OpenAI, Azure, a proxy). */

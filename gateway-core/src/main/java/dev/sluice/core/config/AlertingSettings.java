@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -66,7 +67,7 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
         for (ConfigNode type : asked) {
             String name = type.requiredText("an alert type, e.g. budget_alerts");
             if (!LITELLM_TYPES.contains(name)) {
-                throw type.invalid("unknown alert type '" + name + "'; LiteLLM's are " + new java.util.TreeSet<>(LITELLM_TYPES));
+                throw type.invalid("unknown alert type '" + name + "'; LiteLLM's are " + new TreeSet<>(LITELLM_TYPES));
             }
             if (!RAISED.contains(name)) {
                 notices.add(type.path() + ": alert type '" + name + "' is accepted, but not raised yet");

@@ -138,7 +138,7 @@ public final class GatewayMetrics {
     /** @param depths each logger's calls waiting, for {@code sluice_logger_queue_depth} */
     public void watchLoggerQueues(Supplier<Map<String, Integer>> depths) {
         registry.gauge("sluice_logger_queue_depth", "Calls waiting in a logging callback's queue", () -> {
-            Map<List<String>, Double> values = new java.util.HashMap<>();
+            Map<List<String>, Double> values = new HashMap<>();
             depths.get().forEach((logger, depth) -> values.put(List.of(logger), depth.doubleValue()));
             return values;
         }, "logger");

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.api.Deployment;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -264,7 +266,7 @@ class ConfigLoaderTest {
         assertEquals(1, router.numRetries());
         assertEquals(Map.of("a", java.util.List.of("b")), router.fallbacks());
         assertEquals(Map.of("a", java.util.List.of("b")), router.contextWindowFallbacks());
-        assertEquals(java.util.List.of("b"), router.defaultFallbacks(), "a single name is a list of one");
+        assertEquals(List.of("b"), router.defaultFallbacks(), "a single name is a list of one");
         assertEquals(Map.of(FailureClass.RATE_LIMIT, 4, FailureClass.TIMEOUT, 0), router.retryPolicy());
         assertEquals(Map.of(FailureClass.INTERNAL_SERVER, 9), router.allowedFailsPolicy());
         assertEquals(new RouterSettings.GroupAlias("b", true), router.modelGroupAliases().get("secret"));
@@ -312,7 +314,7 @@ class ConfigLoaderTest {
         assertEquals("redis", cache.type());
         assertEquals(Duration.ofSeconds(30), cache.ttl());
         assertEquals("prod", cache.namespace());
-        assertEquals(java.util.Set.of(dev.sluice.api.ModelRequest.Operation.CHAT, dev.sluice.api.ModelRequest.Operation.EMBEDDING),
+        assertEquals(Set.of(dev.sluice.api.ModelRequest.Operation.CHAT, dev.sluice.api.ModelRequest.Operation.EMBEDDING),
                 cache.operations());
         assertFalse(cache.defaultOn());
         assertEquals("key", cache.scope());
@@ -343,18 +345,18 @@ class ConfigLoaderTest {
                   audit: {callback_type: generic_api, endpoint: "os.environ/AUDIT_URL", event_types: [llm_api_success],
                           batch_size: 10, flush_interval: 0.5}
                 """, Map.of("AUDIT_URL", "https://logs.example.com/in"));
-        java.util.List<CallbackConfig> loggers = config.observability().loggers();
-        assertEquals(java.util.List.of("audit", "langfuse", "errors"), loggers.stream().map(CallbackConfig::name).toList(),
+        List<CallbackConfig> loggers = config.observability().loggers();
+        assertEquals(List.of("audit", "langfuse", "errors"), loggers.stream().map(CallbackConfig::name).toList(),
                 "otel is the tracer, not a logger");
         CallbackConfig audit = loggers.get(0);
         assertEquals("generic_api", audit.type());
-        assertEquals(java.util.Set.of(CallbackConfig.SUCCESS), audit.events(), "event_types narrows the events");
+        assertEquals(Set.of(CallbackConfig.SUCCESS), audit.events(), "event_types narrows the events");
         assertEquals("https://logs.example.com/in", audit.settings().path("endpoint").asText());
         assertEquals(10, audit.batchSize());
         assertEquals(Duration.ofMillis(500), audit.flushInterval());
         assertEquals("langfuse", loggers.get(1).type(), "without callback_settings the name is the type");
-        assertEquals(java.util.Set.of(CallbackConfig.SUCCESS, CallbackConfig.FAILURE), loggers.get(1).events());
-        assertEquals(java.util.Set.of(CallbackConfig.FAILURE), loggers.get(2).events());
+        assertEquals(Set.of(CallbackConfig.SUCCESS, CallbackConfig.FAILURE), loggers.get(1).events());
+        assertEquals(Set.of(CallbackConfig.FAILURE), loggers.get(2).events());
         assertFalse(config.observability().messageLogging());
     }
 

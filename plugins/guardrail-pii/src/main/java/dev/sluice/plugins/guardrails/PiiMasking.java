@@ -4,9 +4,11 @@ import dev.sluice.api.ConfigSection;
 import dev.sluice.api.Guardrail;
 import dev.sluice.api.GuardrailCheck;
 import dev.sluice.api.GuardrailSetup;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.pf4j.Extension;
 
 /**
@@ -48,7 +50,7 @@ public final class PiiMasking implements Guardrail {
                 entity = PiiEntity.valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw settings.invalid("pii_entities_config", "unknown entity '" + name + "'; known: "
-                        + java.util.Arrays.toString(PiiEntity.values()));
+                        + Arrays.toString(PiiEntity.values()));
             }
             try {
                 actions.put(entity, PiiCheck.Action.valueOf(action.toUpperCase(Locale.ROOT)));
@@ -56,7 +58,7 @@ public final class PiiMasking implements Guardrail {
                 throw settings.invalid("pii_entities_config", name + " must be MASK or BLOCK, not '" + action + "'");
             }
         });
-        actions.values().removeIf(java.util.Objects::isNull);
+        actions.values().removeIf(Objects::isNull);
         return new PiiCheck(actions, settings.flag("output_parse_pii", false));
     }
 }
