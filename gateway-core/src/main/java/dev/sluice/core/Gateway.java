@@ -19,7 +19,7 @@ import dev.sluice.core.budget.RedisBudgets;
 import dev.sluice.core.budget.BudgetFilter;
 import dev.sluice.core.budget.BudgetResets;
 import dev.sluice.core.config.GatewayConfig;
-import dev.sluice.core.alerting.BudgetAlerts;
+import dev.sluice.core.alerting.SpendAlerts;
 import dev.sluice.core.guardrails.Guardrails;
 import dev.sluice.core.health.DeploymentHealthCheck;
 import dev.sluice.core.health.EndpointHealth;
@@ -257,7 +257,7 @@ public final class Gateway implements AutoCloseable {
             Guardrails guardrails = Guardrails.open(config.guardrails(), plugins.extensions(Guardrail.class),
                     config.observability().environment(), transport, json);
             guardrails.filter().ifPresent(filters::add);
-            spend.watch(new BudgetAlerts(watchers.alerts(), json));
+            spend.watch(new SpendAlerts(watchers.alerts(), json));
             telemetry.metrics().watchSpend(spend::backlogBytes, spend::quarantined, database::available);
             router.observe(tracing, attemptMetrics(telemetry.metrics()));
             Pipeline pipeline = new Pipeline(telemetry.traced(filters), telemetry.traced(router::route));

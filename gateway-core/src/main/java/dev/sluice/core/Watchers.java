@@ -42,7 +42,8 @@ public record Watchers(CallLogs callLogs, Alerts alerts, Optional<OperationalAle
                 Clock.systemUTC());
         Optional<OperationalAlerts> operational = Optional.empty();
         if (AlertingSettings.OPERATIONAL.stream().anyMatch(alerts::raises)) {
-            OperationalAlerts watch = new OperationalAlerts(alerts, config.observability().alerting().threshold(),
+            AlertingSettings alerting = config.observability().alerting();
+            OperationalAlerts watch = new OperationalAlerts(alerts, alerting.threshold(), alerting.outage(),
                     database::available, json, Clock.systemUTC());
             router.onCooldown(watch::cooledDown);
             operational = Optional.of(watch);

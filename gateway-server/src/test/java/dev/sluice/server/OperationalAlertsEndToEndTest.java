@@ -42,8 +42,9 @@ class OperationalAlertsEndToEndTest {
                 general_settings:
                   master_key: %s
                   alerting: ["webhook"]
-                  alert_types: [llm_exceptions, llm_requests_hanging]
+                  alert_types: [llm_exceptions, llm_requests_hanging, outage_alerts]
                   alerting_threshold: 1
+                  alerting_args: {outage_alert_ttl: 600, minor_outage_alert_threshold: 3, major_outage_alert_threshold: 4}
                 environment_variables: {WEBHOOK_URL: "%s/alerts"}
                 """.formatted(openAi.baseUri(), MASTER_KEY, webhook.baseUri()));
     }
@@ -76,6 +77,25 @@ class OperationalAlertsEndToEndTest {
         assertEquals(1, failures.size(), events.toString());
         assertTrue(failures.get(0).path("event_message").asText().contains("gpt"), failures.toString());
         assertEquals(2, events.size(), "nothing for the caller's own 400: " + events);
+    }
+
+    @Test
+    void aDeploymentFailingAgainAndAgainIsAMinorThenAMajorOutage() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            openAi.failNext(503, null);
+            assertEquals(503, gateway.postWithMasterKey("/v1/chat/completions", CHAT).statusCode());
+        }
+        assertEquals(200, gateway.get("/health/services?service=webhook", "Authorization", "Bearer " + MASTER_KEY)
+                .statusCode());
+        List<String> outages = new ArrayList<>();
+        JsonNode event;
+        do {
+            event = RunningGateway.JSON.readTree(webhook.takeRequest().body());
+            if (event.path("event").asText().equals("outage_alerts")) {
+                outages.add(event.path("event_message").asText().split(":")[0]);
+            }
+        } while (!event.path("event").asText().equals("test_alert"));
+        assertEquals(List.of("Minor outage", "Major outage"), outages);
     }
 
     @Test

@@ -12,10 +12,13 @@ import dev.sluice.api.FilterSlot;
 import dev.sluice.api.GatewayException;
 import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.ModelResult;
-import dev.sluice.core.pipeline.CallEnd;
 import dev.sluice.core.routing.Router;
 import java.time.Clock;
+import dev.sluice.core.config.AlertingSettings;
+import dev.sluice.core.pipeline.CallEnd;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +32,9 @@ import java.util.function.BooleanSupplier;
  * LiteLLM's operational alerts: {@code llm_exceptions} (a call failed upstream), {@code llm_too_slow}
  * (a call took longer than {@code alerting_threshold}), {@code llm_requests_hanging} (a call has had
  * no answer, or a stream no chunk, for that long: a stream still sending is not hanging),
- * {@code cooldown_deployment} and {@code db_exceptions}; each de-duplicated across replicas within a
+ * {@code cooldown_deployment}, {@code db_exceptions} and {@code outage_alerts} (a deployment failed
+ * {@code minor_outage_alert_threshold}, then {@code major_outage_alert_threshold} times within
+ * {@code outage_alert_ttl}, as this replica counts); each de-duplicated across replicas within a
  * window (a minute per deployment and error for failures, the threshold for slow calls).
  */
 public final class OperationalAlerts implements GatewayFilter, AutoCloseable {
@@ -44,7 +49,9 @@ public final class OperationalAlerts implements GatewayFilter, AutoCloseable {
     private final Duration threshold;
     private final ObjectMapper json;
     private final Clock clock;
+    private final AlertingSettings.Outage outage;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> recentFailures = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
 
     /** A call being served: its model and when it last showed life. */
@@ -60,12 +67,14 @@ public final class OperationalAlerts implements GatewayFilter, AutoCloseable {
 
     /**
      * @param threshold  {@code alerting_threshold}
+     * @param outage     when a deployment's failures are an outage
      * @param databaseUp whether the database answers, looked at every check
      */
-    public OperationalAlerts(Alerts alerts, Duration threshold, BooleanSupplier databaseUp, ObjectMapper json,
-                             Clock clock) {
+    public OperationalAlerts(Alerts alerts, Duration threshold, AlertingSettings.Outage outage,
+                             BooleanSupplier databaseUp, ObjectMapper json, Clock clock) {
         this.alerts = alerts;
         this.threshold = threshold;
+        this.outage = outage;
         this.json = json;
         this.clock = clock;
         this.watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("alert-watch")
@@ -146,6 +155,31 @@ public final class OperationalAlerts implements GatewayFilter, AutoCloseable {
         raise("llm_exceptions", "High", "A call to " + model + " (deployment " + deployment + ") failed: "
                 + failure.status() + " " + failure.kind() + ": " + failure.getMessage(),
                 model + ":" + deployment + ":" + failure.kind(), FAILURE_WINDOW);
+        if (!deployment.equals("-")) {
+            countTowardsOutage(model, deployment);
+        }
+    }
+
+    /** Counts a deployment's failure in the outage window; at each threshold, an outage alert. */
+    private void countTowardsOutage(String model, String deployment) {
+        long now = clock.millis();
+        Deque<Long> failures = recentFailures.computeIfAbsent(deployment, id -> new ArrayDeque<>());
+        int count;
+        synchronized (failures) {
+            while (!failures.isEmpty() && failures.peekFirst() <= now - outage.window().toMillis()) {
+                failures.pollFirst();
+            }
+            if (failures.size() < outage.major()) {
+                failures.addLast(now);
+            }
+            count = failures.size();
+        }
+        if (count == outage.minor() || count == outage.major()) {
+            boolean major = count == outage.major();
+            raise("outage_alerts", major ? "High" : "Medium", (major ? "Major" : "Minor") + " outage: deployment "
+                    + deployment + " of " + model + " failed " + count + " times in the last "
+                    + outage.window().toSeconds() + " s", deployment + ":" + (major ? "major" : "minor"), outage.window());
+        }
     }
 
     private void watch(BooleanSupplier databaseUp) {

@@ -20,16 +20,29 @@ import java.util.stream.Stream;
  * @param budgetAlertTtl {@code alerting_args.budget_alert_ttl}: how long a budget alert is not sent again
  *                       for the same party and event within one budget period
  * @param threshold      {@code alerting_threshold}: a call slower than this is too slow, one silent this long hangs
+ * @param outage         {@code alerting_args}' outage window and thresholds
  */
 public record AlertingSettings(List<String> channels, Set<String> alertTypes, Map<String, List<String>> urlsByType,
-                               Duration budgetAlertTtl, Duration threshold) {
+                               Duration budgetAlertTtl, Duration threshold, Outage outage) {
+
+    /**
+     * When a deployment's failures are an outage.
+     *
+     * @param window {@code outage_alert_ttl}: the failures counted are those of this last stretch of time
+     * @param minor  {@code minor_outage_alert_threshold}: this many failures in the window is a minor outage
+     * @param major  {@code major_outage_alert_threshold}: this many, a major one
+     */
+    public record Outage(Duration window, int minor, int major) {
+    }
 
     /** The alert type of budget events. */
     public static final String BUDGET_ALERTS = "budget_alerts";
     /** The alert types of calls and deployments, raised by {@code OperationalAlerts}. */
     public static final Set<String> OPERATIONAL = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
-            "cooldown_deployment", "db_exceptions");
-    private static final Set<String> RAISED = java.util.stream.Stream.concat(Stream.of(BUDGET_ALERTS),
+            "cooldown_deployment", "db_exceptions", "outage_alerts");
+    /** Raised by the spend writer. */
+    public static final String FAILED_TRACKING_SPEND = "failed_tracking_spend";
+    private static final Set<String> RAISED = java.util.stream.Stream.concat(Stream.of(BUDGET_ALERTS, FAILED_TRACKING_SPEND),
             OPERATIONAL.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> LITELLM_TYPES = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
             "budget_alerts", "spend_reports", "db_exceptions", "daily_reports", "cooldown_deployment",
@@ -45,11 +58,13 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
         urlsByType = Map.copyOf(urlsByType);
         Objects.requireNonNull(budgetAlertTtl, "budgetAlertTtl");
         Objects.requireNonNull(threshold, "threshold");
+        Objects.requireNonNull(outage, "outage");
     }
 
     /** @return no alerting */
     public static AlertingSettings none() {
-        return new AlertingSettings(List.of(), Set.of(), Map.of(), Duration.ofDays(1), Duration.ofMinutes(5));
+        return new AlertingSettings(List.of(), Set.of(), Map.of(), Duration.ofDays(1), Duration.ofMinutes(5),
+                new Outage(Duration.ofMinutes(1), 5, 10));
     }
 
     /** @return whether alerts of the type are raised and go somewhere */
@@ -90,6 +105,14 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
         });
         Duration ttl = general.get("alerting_args").get("budget_alert_ttl").seconds().orElse(Duration.ofDays(1));
         Duration threshold = general.get("alerting_threshold").seconds().orElse(Duration.ofMinutes(5));
-        return new AlertingSettings(channels, types, urls, ttl, threshold);
+        ConfigNode args = general.get("alerting_args");
+        long minor = args.get("minor_outage_alert_threshold").wholeNumber().orElse(5L);
+        long major = args.get("major_outage_alert_threshold").wholeNumber().orElse(10L);
+        if (minor < 1 || major <= minor || major > 100_000) {
+            throw args.invalid("minor_outage_alert_threshold must be at least 1 and below major_outage_alert_threshold");
+        }
+        Outage outage = new Outage(args.get("outage_alert_ttl").seconds().orElse(Duration.ofMinutes(1)), (int) minor,
+                (int) major);
+        return new AlertingSettings(channels, types, urls, ttl, threshold, outage);
     }
 }

@@ -60,6 +60,7 @@ public final class SpendLedger implements AutoCloseable {
     /** Records the journal could not take (a full or failed disk): written straight from memory. */
     private final ConcurrentLinkedQueue<SpendRecord> unjournalled = new ConcurrentLinkedQueue<>();
     private final AtomicLong quarantined = new AtomicLong();
+    private volatile SpendWatch watch;
     private final ReentrantLock writing = new ReentrantLock();
     /** The journal offset the database has taken everything before; -1 until read from it. */
     private volatile long acknowledged = -1;
@@ -84,6 +85,7 @@ public final class SpendLedger implements AutoCloseable {
     /** Tells the watch what every batch written from now on adds to the accounts (budget alerts). */
     public void watch(SpendWatch watch) {
         rows.watch(watch);
+        this.watch = watch;
     }
 
     /** Starts writing in the background. */
@@ -308,8 +310,12 @@ public final class SpendLedger implements AutoCloseable {
         }
         advanceTo(entry.end());
         quarantined.incrementAndGet();
-        LOG.error("Spend record {} refused by the database and moved to {}: {}",
-                entry.record() == null ? "(unreadable)" : entry.record().requestId(), deadLetters, reason);
+        String requestId = entry.record() == null ? "(unreadable)" : entry.record().requestId();
+        LOG.error("Spend record {} refused by the database and moved to {}: {}", requestId, deadLetters, reason);
+        SpendWatch told = watch;
+        if (told != null) {
+            told.quarantined(requestId, reason);
+        }
         return true;
     }
 

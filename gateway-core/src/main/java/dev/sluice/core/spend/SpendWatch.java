@@ -15,6 +15,15 @@ import org.jdbi.v3.core.Handle;
 public interface SpendWatch {
 
     /**
+     * A record the database refused, moved to the dead-letter file: its spend is not counted.
+     *
+     * @param requestId the call's id
+     * @param reason    why the database refused it
+     */
+    default void quarantined(String requestId, String reason) {
+    }
+
+    /**
      * @param handle the writer's transaction
      * @param table  the account table, e.g. {@code sluice_keys}
      * @param added  what the batch added, by the row's id (one value; two for team members)

@@ -207,6 +207,17 @@ class SpendLedgerTest {
                 "alter table sluice_spend_logs add constraint no_poison check (model_id <> 'poison')"));
         Path journal = dir.resolve("journal");
         SpendLedger ledger = new SpendLedger(database, journal, true);
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ledger.watch(new SpendWatch() {
+            @Override
+            public void added(org.jdbi.v3.core.Handle handle, String table, Map<List<String>, BigDecimal> added) {
+            }
+
+            @Override
+            public void quarantined(String requestId, String reason) {
+                told.add(requestId); // raises failed_tracking_spend
+            }
+        });
         for (int i = 0; i < 40; i++) {
             SpendRecord good = spend("r-" + i, token, "0.01");
             ledger.record(i != 17 ? good : new SpendRecord(good.requestId(), token, null, null, null, null, "chat",
@@ -216,6 +227,7 @@ class SpendLedgerTest {
         assertTrue(ledger.flush());
         assertEquals(39, logRows());
         assertEquals(1, ledger.quarantined());
+        assertEquals(List.of("r-17"), told, "the watch (failed_tracking_spend alerts) is told");
         List<String> dead = Files.readAllLines(journal.resolve("dead-letter.jsonl"));
         assertEquals(1, dead.size());
         assertTrue(dead.get(0).contains("r-17") && dead.get(0).contains("poison"), dead.get(0));

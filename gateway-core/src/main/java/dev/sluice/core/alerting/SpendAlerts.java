@@ -15,14 +15,15 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * LiteLLM's budget alerts, raised from the spend writer's additions: {@code soft_budget_crossed}
+ * LiteLLM's {@code failed_tracking_spend} alert (a spend record the database refused, moved to the
+ * dead-letter file) and its budget alerts, raised from the spend writer's additions: {@code soft_budget_crossed}
  * when a key's, team's or user's spend reaches its {@code soft_budget}, {@code threshold_crossed}
  * when 85 % and again when 95 % of its {@code max_budget} is used, and {@code budget_crossed} when
  * it is all used. A threshold is crossed by exactly one batch of exactly one replica (see
  * {@link SpendWatch}), and the alert is claimed once per party, event and budget period across
  * replicas besides.
  */
-public final class BudgetAlerts implements SpendWatch {
+public final class SpendAlerts implements SpendWatch {
 
     private static final List<BigDecimal> THRESHOLDS = List.of(new BigDecimal("0.85"), new BigDecimal("0.95"));
 
@@ -44,7 +45,7 @@ public final class BudgetAlerts implements SpendWatch {
     private final ObjectMapper json;
 
     /** @param alerts where the alerts go */
-    public BudgetAlerts(Alerts alerts, ObjectMapper json) {
+    public SpendAlerts(Alerts alerts, ObjectMapper json) {
         this.alerts = alerts;
         this.json = json;
     }
@@ -82,6 +83,15 @@ public final class BudgetAlerts implements SpendWatch {
                 }
             });
         }
+    }
+
+    @Override
+    public void quarantined(String requestId, String reason) {
+        String message = "Spend of call " + requestId + " could not be recorded: the database refused it (" + reason
+                + "). It is in the spend journal's dead-letter file; replay it once the cause is fixed.";
+        ObjectNode event = json.createObjectNode().put("event", "failed_tracking_spend").put("event_group", "proxy")
+                .put("event_message", message);
+        alerts.raise(new Alert("failed_tracking_spend", "High", message, event), requestId, java.time.Duration.ofDays(1));
     }
 
     private static boolean crossed(BigDecimal before, BigDecimal after, BigDecimal threshold) {
