@@ -7,6 +7,7 @@ import dev.sluice.api.GatewayFilter;
 import dev.sluice.api.HttpTransport;
 import dev.sluice.core.alerting.Alerts;
 import dev.sluice.core.alerting.OperationalAlerts;
+import dev.sluice.core.alerting.Reports;
 import dev.sluice.core.config.AlertingSettings;
 import dev.sluice.core.config.GatewayConfig;
 import dev.sluice.core.logging.CallLogs;
@@ -28,9 +29,10 @@ import java.util.Optional;
  * @param callLogs          the logging callbacks
  * @param alerts            the alert channels
  * @param operationalAlerts the stage raising alerts about calls, when such alerts are on
+ * @param reports           the scheduled reports, when they are on
  */
-public record Watchers(CallLogs callLogs, Alerts alerts, Optional<OperationalAlerts> operationalAlerts)
-        implements AutoCloseable {
+public record Watchers(CallLogs callLogs, Alerts alerts, Optional<OperationalAlerts> operationalAlerts,
+                       Optional<Reports> reports) implements AutoCloseable {
 
     static Watchers open(GatewayConfig config, PluginHost plugins, Optional<SharedRedis> shared, HttpTransport transport,
                          ObjectMapper json, GatewayMetrics metrics, Router router, Database database) {
@@ -48,7 +50,10 @@ public record Watchers(CallLogs callLogs, Alerts alerts, Optional<OperationalAle
             router.onCooldown(watch::cooledDown);
             operational = Optional.of(watch);
         }
-        return new Watchers(callLogs, alerts, operational);
+        Optional<Reports> reports = AlertingSettings.REPORTS.stream().anyMatch(alerts::raises)
+                ? Optional.of(new Reports(alerts, database, config.observability().alerting().reports(), json,
+                Clock.systemUTC())) : Optional.empty();
+        return new Watchers(callLogs, alerts, operational, reports);
     }
 
     /** @return the pipeline stages they need: the loggers' and the operational alerts', where in effect */
@@ -63,6 +68,7 @@ public record Watchers(CallLogs callLogs, Alerts alerts, Optional<OperationalAle
     public void close() {
         callLogs.close(); // sends what the loggers still hold
         operationalAlerts.ifPresent(OperationalAlerts::close);
+        reports.ifPresent(Reports::close);
         alerts.close();
     }
 }

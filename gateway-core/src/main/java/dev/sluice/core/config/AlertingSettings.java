@@ -21,9 +21,20 @@ import java.util.stream.Stream;
  *                       for the same party and event within one budget period
  * @param threshold      {@code alerting_threshold}: a call slower than this is too slow, one silent this long hangs
  * @param outage         {@code alerting_args}' outage window and thresholds
+ * @param reports        how often reports go out
  */
 public record AlertingSettings(List<String> channels, Set<String> alertTypes, Map<String, List<String>> urlsByType,
-                               Duration budgetAlertTtl, Duration threshold, Outage outage) {
+                               Duration budgetAlertTtl, Duration threshold, Outage outage, Reports reports) {
+
+    /**
+     * How often the reports go out.
+     *
+     * @param daily       {@code alerting_args.daily_report_frequency} (12 h): the deployments report
+     * @param spend       {@code spend_report_frequency} (7 days): the spend per team report
+     * @param checkEvery  {@code alerting_args.report_check_interval} (1 h): how often a replica looks whether one is due
+     */
+    public record Reports(Duration daily, Duration spend, Duration checkEvery) {
+    }
 
     /**
      * When a deployment's failures are an outage.
@@ -42,7 +53,9 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
             "cooldown_deployment", "db_exceptions", "outage_alerts");
     /** Raised by the spend writer. */
     public static final String FAILED_TRACKING_SPEND = "failed_tracking_spend";
-    private static final Set<String> RAISED = java.util.stream.Stream.concat(Stream.of(BUDGET_ALERTS, FAILED_TRACKING_SPEND),
+    /** The reports, sent on a schedule by {@code Reports}. */
+    public static final Set<String> REPORTS = Set.of("daily_reports", "spend_reports");
+    private static final Set<String> RAISED = java.util.stream.Stream.concat(Stream.of(BUDGET_ALERTS, FAILED_TRACKING_SPEND, "daily_reports", "spend_reports"),
             OPERATIONAL.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> LITELLM_TYPES = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
             "budget_alerts", "spend_reports", "db_exceptions", "daily_reports", "cooldown_deployment",
@@ -59,12 +72,14 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
         Objects.requireNonNull(budgetAlertTtl, "budgetAlertTtl");
         Objects.requireNonNull(threshold, "threshold");
         Objects.requireNonNull(outage, "outage");
+        Objects.requireNonNull(reports, "reports");
     }
 
     /** @return no alerting */
     public static AlertingSettings none() {
         return new AlertingSettings(List.of(), Set.of(), Map.of(), Duration.ofDays(1), Duration.ofMinutes(5),
-                new Outage(Duration.ofMinutes(1), 5, 10));
+                new Outage(Duration.ofMinutes(1), 5, 10), new Reports(Duration.ofHours(12), Duration.ofDays(7),
+                Duration.ofHours(1)));
     }
 
     /** @return whether alerts of the type are raised and go somewhere */
@@ -113,6 +128,16 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
         }
         Outage outage = new Outage(args.get("outage_alert_ttl").seconds().orElse(Duration.ofMinutes(1)), (int) minor,
                 (int) major);
-        return new AlertingSettings(channels, types, urls, ttl, threshold, outage);
+        Duration spendEvery = general.get("spend_report_frequency").text().map(text -> {
+            try {
+                TimeSpan span = TimeSpan.parse(text);
+                return Duration.between(java.time.Instant.EPOCH, span.after(java.time.Instant.EPOCH));
+            } catch (IllegalArgumentException e) {
+                throw general.get("spend_report_frequency").invalid(e.getMessage());
+            }
+        }).orElse(Duration.ofDays(7));
+        Reports reports = new Reports(args.get("daily_report_frequency").seconds().orElse(Duration.ofHours(12)),
+                spendEvery, args.get("report_check_interval").seconds().orElse(Duration.ofHours(1)));
+        return new AlertingSettings(channels, types, urls, ttl, threshold, outage, reports);
     }
 }

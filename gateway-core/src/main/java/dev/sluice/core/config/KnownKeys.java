@@ -29,9 +29,9 @@ final class KnownKeys {
             "ssl_certfile_path", "ssl_keyfile_path", "request_header_timeout_seconds", "request_body_timeout_seconds",
             "shutdown_readiness_delay_seconds", "graceful_shutdown_seconds", "pass_through_endpoints", "alerting",
             "alert_types", "alert_to_webhook_url", "alerting_args",
-            "alerting_threshold");
+            "alerting_threshold", "spend_report_frequency");
     static final Set<String> GENERAL_NOT_YET = Set.of(
-            "spend_report_frequency", "proxy_batch_write_at", "database_connection_pool_limit",
+            "proxy_batch_write_at", "database_connection_pool_limit",
             "database_connection_timeout", "allowed_routes", "public_routes", "admin_only_routes",
             "enforce_user_param", "background_health_checks", "health_check_interval", "health_check_details",
             "ui_access_mode", "custom_auth", "max_response_size_mb",
