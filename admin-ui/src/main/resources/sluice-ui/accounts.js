@@ -4,7 +4,8 @@ import { api, attempt, badge, button, closeDialog, confirmed, el, formDialog, is
 const budget = (value) => value === null || value === undefined ? '—' : money(value);
 const TEAM_FIELDS = [['team_alias', 'Alias'], ['models', 'Models (comma separated; empty: all)', 'list'],
   ['max_budget', 'Max budget (USD)', 'number'], ['budget_duration', 'Budget resets every (e.g. 30d)'],
-  ['rpm_limit', 'RPM limit', 'number'], ['tpm_limit', 'TPM limit', 'number']];
+  ['rpm_limit', 'RPM limit', 'number'], ['tpm_limit', 'TPM limit', 'number'],
+  ['guardrails', 'Guardrails (comma separated names)', 'list']];
 const ROLES = [['user', 'user'], ['admin', 'team admin']];
 
 export async function teamsPage(main) {
@@ -21,7 +22,8 @@ export async function teamsPage(main) {
         el('td', { class: 'actions' }, button('Open', () => attempt(() => teamDetails(t.team_id, load))),
           isAdmin() ? [
             button('Edit', () => formDialog('Edit team ' + (t.team_alias || t.team_id),
-              TEAM_FIELDS.map(([name, label, type]) => ({ name, label, type, value: t[name] })), async (body) => {
+              TEAM_FIELDS.map(([name, label, type]) => ({ name, label, type,
+                value: name === 'guardrails' ? ((t.metadata || {}).guardrails || []) : t[name] })), async (body) => {
                 await api('POST', '/team/update', { team_id: t.team_id, ...body });
                 closeDialog(); await load();
               })),
