@@ -134,7 +134,12 @@ final class AdminEndpoints {
     private void handle(ServerRequest req, ServerResponse res, Action action) {
         try {
             Principal caller = callers.authenticate(req);
-            responses.send(res, action.run(caller, req));
+            JsonNode answer = action.run(caller, req);
+            if (req.prologue().method().equals(io.helidon.http.Method.POST)) {
+                ManagementAlerts.after(req.path().path(), caller, answer, gateway.watchers().alerts(),
+                        responses.mapper());
+            }
+            responses.send(res, answer);
         } catch (GatewayException e) {
             errors.send(res, e);
         }

@@ -42,7 +42,7 @@ class OperationalAlertsEndToEndTest {
                 general_settings:
                   master_key: %s
                   alerting: ["webhook"]
-                  alert_types: [llm_exceptions, llm_requests_hanging, outage_alerts]
+                  alert_types: [llm_exceptions, llm_requests_hanging, outage_alerts, new_virtual_key_created]
                   alerting_threshold: 1
                   alerting_args: {outage_alert_ttl: 600, minor_outage_alert_threshold: 3, major_outage_alert_threshold: 4}
                 environment_variables: {WEBHOOK_URL: "%s/alerts"}
@@ -96,6 +96,19 @@ class OperationalAlertsEndToEndTest {
             }
         } while (!event.path("event").asText().equals("test_alert"));
         assertEquals(List.of("Minor outage", "Major outage"), outages);
+    }
+
+    @Test
+    void aKeyCreatedThroughTheAdminApiIsAnnouncedWithoutTheKey() throws Exception {
+        String key = RunningGateway.json(gateway.postWithMasterKey("/key/generate", "{\"key_alias\": \"ci-bot\"}"))
+                .path("key").asText();
+        String sent = webhook.takeRequest().bodyText();
+        JsonNode event = RunningGateway.JSON.readTree(sent);
+        assertEquals("new_virtual_key_created", event.path("event").asText());
+        assertEquals("ci-bot", event.path("key_alias").asText());
+        assertEquals("default_user_id", event.path("created_by").asText(), "the master key acts as LiteLLM's default user");
+        assertEquals(64, event.path("token").asText().length(), "the key's hash");
+        assertTrue(!sent.contains(key), "never the key itself");
     }
 
     @Test

@@ -53,10 +53,15 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
             "cooldown_deployment", "db_exceptions", "outage_alerts");
     /** Raised by the spend writer. */
     public static final String FAILED_TRACKING_SPEND = "failed_tracking_spend";
+    /** The admin API's events, raised by the server's admin routes. */
+    public static final Set<String> MANAGEMENT = Set.of("new_virtual_key_created", "virtual_key_updated",
+            "virtual_key_deleted", "new_team_created", "team_updated", "team_deleted", "new_internal_user_created",
+            "internal_user_updated", "internal_user_deleted");
     /** The reports, sent on a schedule by {@code Reports}. */
     public static final Set<String> REPORTS = Set.of("daily_reports", "spend_reports");
-    private static final Set<String> RAISED = java.util.stream.Stream.concat(Stream.of(BUDGET_ALERTS, FAILED_TRACKING_SPEND, "daily_reports", "spend_reports"),
-            OPERATIONAL.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> RAISED = Stream.of(Stream.of(BUDGET_ALERTS, FAILED_TRACKING_SPEND),
+            REPORTS.stream(), OPERATIONAL.stream(), MANAGEMENT.stream()).flatMap(types -> types)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> LITELLM_TYPES = Set.of("llm_exceptions", "llm_too_slow", "llm_requests_hanging",
             "budget_alerts", "spend_reports", "db_exceptions", "daily_reports", "cooldown_deployment",
             "new_model_added", "outage_alerts", "region_outage_alerts", "failed_tracking_spend", "fallback_reports",
@@ -104,8 +109,8 @@ public record AlertingSettings(List<String> channels, Set<String> alertTypes, Ma
             }
             types.add(name);
         }
-        if (asked.isEmpty()) {
-            types.addAll(RAISED);
+        if (asked.isEmpty()) { // as LiteLLM: every type but the management events, which are asked for by name
+            RAISED.stream().filter(type -> !MANAGEMENT.contains(type)).forEach(types::add);
         }
         Map<String, List<String>> urls = new LinkedHashMap<>();
         general.get("alert_to_webhook_url").fields().forEachRemaining(entry -> {
