@@ -170,17 +170,17 @@ class ConfigLoaderTest {
         GatewayConfig config = parse("""
                 litellm_settings: {set_verbose: true, colour: blue}
                 router_settings: {cache_responses: true}
-                general_settings: {spend_report_frequency: 1d, alert_types: [daily_reports]}
+                general_settings: {proxy_batch_write_at: 10, alert_types: [fallback_reports]}
                 credential_list: []
                 """);
         assertTrue(config.notices().contains("litellm_settings.colour: unknown key, ignored (check its spelling)"),
                 config.notices().toString());
         assertTrue(config.notices().contains("litellm_settings.set_verbose: accepted, but not supported yet; it has no effect"));
         assertTrue(config.notices().contains("router_settings.cache_responses: accepted, but not supported yet; it has no effect"));
-        assertTrue(config.notices().contains("general_settings.spend_report_frequency: accepted, but not supported yet; it "
+        assertTrue(config.notices().contains("general_settings.proxy_batch_write_at: accepted, but not supported yet; it "
                 + "has no effect"));
-        assertTrue(config.notices().contains("general_settings.alert_types[0]: alert type 'daily_reports' is accepted, but "
-                + "not raised yet"), config.notices().toString());
+        assertTrue(config.notices().contains("general_settings.alert_types[0]: alert type 'fallback_reports' is accepted, "
+                + "but not raised yet"), config.notices().toString());
         assertTrue(config.notices().contains("credential_list: accepted, but not supported yet; it has no effect"));
     }
 
