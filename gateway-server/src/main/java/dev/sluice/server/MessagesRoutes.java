@@ -22,7 +22,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -36,9 +35,6 @@ import java.util.List;
  */
 final class MessagesRoutes {
 
-    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Gateway gateway;
     private final ObjectMapper json;
@@ -146,16 +142,7 @@ final class MessagesRoutes {
     }
 
     private void write(OutputStream out, List<MessagesEvents.Event> events) throws IOException {
-        for (MessagesEvents.Event event : events) {
-            out.write(EVENT);
-            out.write(event.name().getBytes(StandardCharsets.US_ASCII));
-            out.write(DATA);
-            out.write(json.writeValueAsBytes(event.data()));
-            out.write(END);
-        }
-        if (!events.isEmpty()) {
-            out.flush();
-        }
+        NamedEvents.write(out, json, events, MessagesEvents.Event::name, MessagesEvents.Event::data);
     }
 
     private void fail(ServerResponse res, GatewayException error) {

@@ -28,7 +28,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -45,9 +44,6 @@ import java.util.List;
  */
 final class ResponsesRoutes {
 
-    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Gateway gateway;
     private final ObjectMapper json;
@@ -285,15 +281,6 @@ final class ResponsesRoutes {
     }
 
     private void write(OutputStream out, List<ResponsesEvents.Event> batch) throws IOException {
-        for (ResponsesEvents.Event event : batch) {
-            out.write(EVENT);
-            out.write(event.name().getBytes(StandardCharsets.US_ASCII));
-            out.write(DATA);
-            out.write(json.writeValueAsBytes(event.data()));
-            out.write(END);
-        }
-        if (!batch.isEmpty()) {
-            out.flush();
-        }
+        NamedEvents.write(out, json, batch, ResponsesEvents.Event::name, ResponsesEvents.Event::data);
     }
 }

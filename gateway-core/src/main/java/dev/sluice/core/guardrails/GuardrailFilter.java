@@ -78,7 +78,7 @@ final class GuardrailFilter implements GatewayFilter {
                 GuardrailVerdict verdict = guardrail.ask(GuardrailInput.REQUEST, Texts.of(request), context,
                         memo(memos, guardrail));
                 if (verdict.action() == GuardrailVerdict.Action.GUARDRAIL_INTERVENED) {
-                    request = Texts.replaced(request, verdict.texts(), guardrail.config().name());
+                    request = Texts.replaced(request, verdict.texts());
                 }
             }
         }
@@ -144,7 +144,7 @@ final class GuardrailFilter implements GatewayFilter {
             GuardrailVerdict verdict = guardrail.ask(GuardrailInput.RESPONSE, Texts.ofAnswer(checked), context,
                     memo(memos, guardrail));
             if (verdict.action() == GuardrailVerdict.Action.GUARDRAIL_INTERVENED) {
-                checked = Texts.replacedAnswer(checked, verdict.texts(), guardrail.config().name());
+                checked = Texts.replacedAnswer(checked, verdict.texts());
             }
         }
         return checked;

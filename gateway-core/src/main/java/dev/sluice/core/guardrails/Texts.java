@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatRequest;
-import dev.sluice.api.GatewayException;
 import dev.sluice.api.ModelRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +41,9 @@ final class Texts {
     }
 
     /** @return the request with the texts put in place of its own, one for one */
-    static ModelRequest replaced(ModelRequest request, List<String> texts, String guardrail) {
+    static ModelRequest replaced(ModelRequest request, List<String> texts) {
         ObjectNode copy = request.body().deepCopy();
-        write(requestSlots(request, copy), texts, guardrail);
+        write(requestSlots(request, copy), texts);
         return request.withBody(copy);
     }
 
@@ -54,9 +53,9 @@ final class Texts {
     }
 
     /** @return the answer with the texts put in place of its own */
-    static ObjectNode replacedAnswer(ObjectNode answer, List<String> texts, String guardrail) {
+    static ObjectNode replacedAnswer(ObjectNode answer, List<String> texts) {
         ObjectNode copy = answer.deepCopy();
-        write(answerSlots(copy, "message"), texts, guardrail);
+        write(answerSlots(copy, "message"), texts);
         return copy;
     }
 
@@ -116,11 +115,8 @@ final class Texts {
         return texts;
     }
 
-    private static void write(List<Slot> slots, List<String> texts, String guardrail) {
-        if (texts.size() != slots.size()) {
-            throw GatewayException.of(dev.sluice.api.ErrorKind.INTERNAL, "Guardrail '" + guardrail + "' returned "
-                    + texts.size() + " texts for " + slots.size() + "; this is a bug in its plugin.");
-        }
+    /** The texts, one for each slot: {@code ConfiguredGuardrail.ask} holds verdicts to that. */
+    private static void write(List<Slot> slots, List<String> texts) {
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).set(texts.get(i));
         }

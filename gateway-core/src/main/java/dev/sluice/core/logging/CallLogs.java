@@ -1,6 +1,8 @@
 package dev.sluice.core.logging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.CallLogger;
 import dev.sluice.api.ConfigSection;
 import dev.sluice.api.GatewayFilter;
@@ -78,11 +80,11 @@ public final class CallLogs implements AutoCloseable {
     }
 
     /** @return the loggers in effect: name, type, events, batch size and calls waiting; never a setting */
-    public com.fasterxml.jackson.databind.node.ArrayNode describe() {
-        com.fasterxml.jackson.databind.node.ArrayNode list = json.createArrayNode();
+    public ArrayNode describe() {
+        ArrayNode list = json.createArrayNode();
         for (SinkQueue queue : queues) {
             CallbackConfig config = queue.config();
-            com.fasterxml.jackson.databind.node.ObjectNode entry = list.addObject().put("name", config.name())
+            ObjectNode entry = list.addObject().put("name", config.name())
                     .put("type", config.type()).put("batch_size", config.batchSize()).put("queue_depth", queue.depth());
             config.events().stream().sorted().forEach(entry.putArray("event_types")::add);
         }
@@ -92,7 +94,7 @@ public final class CallLogs implements AutoCloseable {
     /** @return each logger's name and the calls waiting in its queue */
     public Map<String, Integer> depths() {
         Map<String, Integer> depths = new LinkedHashMap<>();
-        queues.forEach(queue -> depths.put(queue.name(), queue.depth()));
+        queues.forEach(queue -> depths.put(queue.config().name(), queue.depth()));
         return depths;
     }
 

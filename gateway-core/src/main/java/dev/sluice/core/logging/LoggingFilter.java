@@ -75,7 +75,11 @@ final class LoggingFilter implements GatewayFilter {
                 ended(request, context, withMessages ? response.body() : null, null, null);
                 yield response;
             }
-            case ChunkStream stream -> new LoggedStream(stream, request, context);
+            case ChunkStream stream -> {
+                LoggedStream observed = new LoggedStream(stream);
+                yield CallEnd.onClose(observed, () -> ended(request, context, observed.text == null ? null
+                        : TextNode.valueOf(observed.text.toString()), observed.failure, observed.firstChunkAt));
+            }
             case ByteStream bytes -> CallEnd.onClose(bytes, () -> ended(request, context, null, null, null));
         };
     }
@@ -91,20 +95,15 @@ final class LoggingFilter implements GatewayFilter {
                 context.clientAddress(), context.startedAt(), Optional.ofNullable(firstChunkAt), clock.instant()));
     }
 
-    /** A stream noting its first chunk's time, its delivered text and a mid-stream failure, told on close. */
+    /** A stream noting its first chunk's time, its delivered text and a mid-stream failure as they pass. */
     private final class LoggedStream implements ChunkStream {
         private final ChunkStream stream;
-        private final ModelRequest request;
-        private final CallContext context;
         private final StringBuilder text = withMessages ? new StringBuilder() : null;
         private Instant firstChunkAt;
         private GatewayException failure;
-        private boolean closed;
 
-        LoggedStream(ChunkStream stream, ModelRequest request, CallContext context) {
+        LoggedStream(ChunkStream stream) {
             this.stream = stream;
-            this.request = request;
-            this.context = context;
         }
 
         @Override
@@ -129,15 +128,7 @@ final class LoggingFilter implements GatewayFilter {
 
         @Override
         public void close() {
-            try {
-                stream.close();
-            } finally {
-                if (!closed) {
-                    closed = true;
-                    ended(request, context, text == null ? null : TextNode.valueOf(text.toString()), failure,
-                            firstChunkAt);
-                }
-            }
+            stream.close();
         }
     }
 }

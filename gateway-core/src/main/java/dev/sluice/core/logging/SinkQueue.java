@@ -40,11 +40,6 @@ final class SinkQueue implements AutoCloseable {
         this.sender = Thread.ofPlatform().daemon().name("logger-" + config.name()).start(this::sendBatches);
     }
 
-    /** @return the callback's name */
-    String name() {
-        return config.name();
-    }
-
     /** @return the callback as configured */
     CallbackConfig config() {
         return config;

@@ -40,8 +40,9 @@ public final class CallEnd {
         };
     }
 
-    /** @return the bytes, running {@code then} once they have been closed */
+    /** @return the bytes, running {@code then} once they have been closed (once only, however often closed) */
     public static ByteStream onClose(ByteStream bytes, Runnable then) {
+        Runnable once = once(then);
         return new ByteStream() {
             @Override
             public String contentType() {
@@ -58,14 +59,15 @@ public final class CallEnd {
                 try {
                     bytes.close();
                 } finally {
-                    then.run();
+                    once.run();
                 }
             }
         };
     }
 
-    /** @return the stream, running {@code then} once it has been closed */
+    /** @return the stream, running {@code then} once it has been closed (once only, however often closed) */
     public static ChunkStream onClose(ChunkStream stream, Runnable then) {
+        Runnable once = once(then);
         return new ChunkStream() {
             @Override
             public ChatChunk next() {
@@ -77,8 +79,18 @@ public final class CallEnd {
                 try {
                     stream.close();
                 } finally {
-                    then.run();
+                    once.run();
                 }
+            }
+        };
+    }
+
+    /** Streams' {@code close} is idempotent; what runs on it must happen once all the same. */
+    private static Runnable once(Runnable then) {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                then.run();
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.sluice.core.plugin;
 
 import dev.sluice.api.ByteStream;
+import dev.sluice.core.pipeline.CallEnd;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkStream;
@@ -105,29 +106,7 @@ final class TrackedAdapter implements ProviderAdapter {
             inFlight.decrementAndGet();
             return result;
         }
-        AtomicBoolean ended = new AtomicBoolean();
-        return new ByteStream() {
-            @Override
-            public String contentType() {
-                return bytes.contentType();
-            }
-
-            @Override
-            public java.io.InputStream body() {
-                return bytes.body();
-            }
-
-            @Override
-            public void close() {
-                try {
-                    bytes.close();
-                } finally {
-                    if (ended.compareAndSet(false, true)) {
-                        inFlight.decrementAndGet();
-                    }
-                }
-            }
-        };
+        return CallEnd.onClose(bytes, inFlight::decrementAndGet);
     }
 
     @Override
